@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the build program: ./build.sh --target=Verify (./build.sh --help lists the options).
+# Warm path: when nothing under build/ (nor global.json or this script) changed since the last
+# build, the built program starts directly, without MSBuild. Any change rebuilds first.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="$root/build/bin/cake"
+dll="$out/Build.dll"
+stamp="$out/.inputs.sha256"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "Error: dotnet was not found. Fix: install the .NET SDK 10 (see global.json) and open a new shell." >&2
+  exit 1
+fi
+
+sha() { if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi; }
+
+inputs_hash() {
+  cd "$root"
+  { find build -path build/bin -prune -o -path build/obj -prune -o -type f -print; echo global.json; echo build.sh; } \
+    | LC_ALL=C sort | while IFS= read -r file; do printf '%s\n' "$file"; cat "$file"; done | sha | cut -d' ' -f1
+}
+
+hash="$(inputs_hash)"
+if [[ ! -f "$dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$hash" ]]; then
+  echo "Building the build program (build/)..." >&2
+  rm -f "$stamp"
+  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet "-clp:ErrorsOnly;NoSummary" >&2; then
+    echo "Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.sh again." >&2
+    exit 1
+  fi
+  printf '%s' "$hash" > "$stamp"
+fi
+
+exec dotnet "$dll" "$@"

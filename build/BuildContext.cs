@@ -1,0 +1,101 @@
+using Build.Gateway;
+using Build.Reporting;
+using Build.Security;
+using Build.Settings;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+
+namespace Build;
+
+/// <summary>The typed context, built once from arguments and environment before anything is printed.</summary>
+public sealed class BuildContext : FrostingContext
+{
+    private GatewayClient? _gateway;
+
+    public BuildContext(ICakeContext context)
+        : base(context)
+    {
+        var source = new CakeSettingsSource(context.Arguments, context.Environment);
+        var (settings, problems) = SettingsReader.Read(source);
+        SettingsProblems = problems;
+        Settings = settings ?? SettingsReader.Read(new FallbackSource()).Settings!;
+        Commands = new WorkflowCommands(Settings.IsGitHubActions, Console.Out);
+        EgressPolicy = new EgressPolicy(EgressMode.Block);
+
+        // Masks first: GitHub masks only what is printed after its ::add-mask::.
+        foreach (var secret in RawSecrets(source).Concat(Settings.Secrets).Distinct())
+        {
+            Redactor.Add(secret);
+            Commands.AddMask(secret);
+        }
+    }
+
+    public VerifySettings Settings { get; }
+
+    public IReadOnlyList<string> SettingsProblems { get; }
+
+    public Redactor Redactor { get; } = new();
+
+    public WorkflowCommands Commands { get; }
+
+    public EgressPolicy EgressPolicy { get; }
+
+    public TaskResults Results { get; } = new();
+
+    public RunFacts Facts { get; } = new();
+
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The task the run was asked for: a check that is the target itself fails the run at once.</summary>
+    public string Target { get; set; } = "Verify";
+
+    public bool ReportPublished { get; set; }
+
+    public GatewayClient Gateway => _gateway ??= new GatewayClient(Settings, EgressPolicy);
+
+    public void Info(string message) => Log.Write(Verbosity.Normal, LogLevel.Information, "{0}", Redactor.Redact(message));
+
+    public void Warn(string message) => Log.Write(Verbosity.Minimal, LogLevel.Warning, "{0}", Redactor.Redact(message));
+
+    public void Error(string message) => Log.Write(Verbosity.Quiet, LogLevel.Error, "{0}", Redactor.Redact(message));
+
+    public void DisposeClients()
+    {
+        _gateway?.Dispose();
+        _gateway = null;
+    }
+
+    /// <summary>Secret values as given, even when malformed: a bad URL still names a private host.</summary>
+    private static IEnumerable<string> RawSecrets(ISettingsSource source)
+    {
+        var key = source.Environment(EnvironmentNames.LiteLlmApiKey);
+        var url = source.Environment(EnvironmentNames.LiteLlmUrl) ?? source.Argument(ArgumentNames.LiteLlmUrl);
+        var host = source.Environment(EnvironmentNames.LiteLlmHost);
+        var port = source.Environment(EnvironmentNames.LiteLlmPort);
+        foreach (var value in new[] { key?.Trim(), url?.Trim(), url?.Trim().TrimEnd('/'), host?.Trim() })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                yield return value;
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(host) && !string.IsNullOrWhiteSpace(port))
+        {
+            yield return $"{host.Trim()}:{port.Trim()}";
+        }
+    }
+
+    /// <summary>Defaults only, so that --tree and --help work even when settings are malformed.</summary>
+    private sealed class FallbackSource : ISettingsSource
+    {
+        public IReadOnlyCollection<string> ArgumentNames => [];
+
+        public string? Argument(string name) => null;
+
+        public string? Environment(string name) => null;
+    }
+}

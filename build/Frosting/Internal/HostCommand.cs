@@ -1,0 +1,92 @@
+using System.Reflection;
+using Cake.Cli;
+using Cake.Cli.Infrastructure;
+using Cake.Core;
+using Cake.Core.Configuration;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Cake.Core.Scripting;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Cake.Frosting.Internal;
+
+/// <summary>Builds the services, registers the tasks with Cake's engine and runs the targets.</summary>
+internal sealed class HostCommand(IServiceCollection services, HostOptions options) : Command<HostSettings>
+{
+    public override int Execute(CommandContext context, HostSettings settings, CancellationToken cancellationToken)
+    {
+        var targets = settings.Targets.Length > 0 ? settings.Targets : [options.DefaultTarget];
+        services.AddSingleton<ICakeArguments>(context.Remaining.ToCakeArguments(targets, null));
+        services.AddSingleton(context.Remaining);
+        using var provider = services.BuildServiceProvider();
+
+        var log = provider.GetRequiredService<ICakeLog>();
+        log.Verbosity = settings.Verbosity;
+        try
+        {
+            if (settings.Version)
+            {
+                var version = options.EntryAssembly.GetName().Version?.ToString(3) ?? "0.0.0";
+                var cake = typeof(ICakeContext).Assembly.GetName().Version?.ToString(3) ?? "?";
+                Console.Out.WriteLine($"{options.EntryAssembly.GetName().Name} {version} (Cake {cake})");
+                return 0;
+            }
+
+            var knownTasks = TaskCatalog.FindTaskTypes(options.EntryAssembly).Select(TaskCatalog.NameOf).ToList();
+            var unknown = targets.Where(target => !knownTasks.Contains(target, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new CakeException(
+                    $"Unknown target '{string.Join("', '", unknown)}'. Fix: use one of {string.Join(", ", knownTasks.Order())} (./build.sh --tree shows the graph).");
+            }
+
+            var engine = provider.GetRequiredService<ICakeEngine>();
+            var frostingContext = provider.GetRequiredService<FrostingContext>();
+            TaskRegistration.Register(engine, frostingContext, provider.GetServices<IFrostingTask>());
+            TaskRegistration.Register(engine, frostingContext, provider.GetService<IFrostingLifetime>(), provider.GetService<IFrostingTaskLifetime>());
+
+            var host = CreateScriptHost(provider, settings, engine, frostingContext, log);
+            if (settings.Exclusive)
+            {
+                host.Settings.UseExclusiveTarget();
+            }
+
+            host.RunTargetsAsync(targets).GetAwaiter().GetResult();
+            return 0;
+        }
+        catch (Exception exception)
+        {
+            return log.LogException(exception is CakeReportException { InnerException: { } inner } ? inner : exception);
+        }
+    }
+
+    private static IScriptHost CreateScriptHost(IServiceProvider provider, HostSettings settings, ICakeEngine engine, FrostingContext context, ICakeLog log)
+    {
+        if (settings.Tree)
+        {
+            return new TreeScriptHost(engine, context, provider.GetRequiredService<IConsole>());
+        }
+
+        if (settings.Description)
+        {
+            return new DescriptionScriptHost(engine, context, provider.GetRequiredService<IAnsiConsole>());
+        }
+
+        if (settings.DryRun)
+        {
+            return new DryRunScriptHost<FrostingContext>(engine, context, log);
+        }
+
+        return new BuildScriptHost<FrostingContext>(
+            engine,
+            provider.GetRequiredService<IExecutionStrategy>(),
+            context,
+            provider.GetRequiredService<ICakeReportPrinter>(),
+            provider.GetRequiredService<ICakeConfiguration>(),
+            log);
+    }
+}
+
+internal sealed record HostOptions(Assembly EntryAssembly, string DefaultTarget);

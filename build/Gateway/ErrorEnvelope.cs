@@ -1,0 +1,44 @@
+using Newtonsoft.Json.Linq;
+
+namespace Build.Gateway;
+
+/// <summary>
+/// LiteLLM's error body <c>{"error":{"message","type","param","code"}}</c>: <c>code</c> is a string in
+/// current versions and was a number before; <c>message</c> can itself hold a Python dict as text.
+/// </summary>
+public sealed record ErrorEnvelope(string? Message, string? Type, string? Code)
+{
+    public static ErrorEnvelope? From(string body)
+    {
+        var json = LenientJson.Parse(body);
+        if (json is not JObject root)
+        {
+            return null;
+        }
+
+        var error = root["error"];
+        if (error is JObject)
+        {
+            var message = LenientJson.Text(error, "message") ?? error["message"]?.ToString(Newtonsoft.Json.Formatting.None);
+            return new ErrorEnvelope(message, LenientJson.Text(error, "type"), LenientJson.Text(error, "code"));
+        }
+
+        // FastAPI's {"detail": "..."} and bare {"error": "..."} shapes.
+        var text = LenientJson.Text(root, "error") ?? LenientJson.Text(root, "detail") ?? LenientJson.Text(root, "message");
+        return text is null ? null : new ErrorEnvelope(text, null, null);
+    }
+
+    public bool Mentions(string fragment) =>
+        (Message?.Contains(fragment, StringComparison.OrdinalIgnoreCase) ?? false)
+        || (Type?.Contains(fragment, StringComparison.OrdinalIgnoreCase) ?? false);
+
+    /// <summary>The gateway's message cut to one short line; callers redact it before it is shown.</summary>
+    public string ShortMessage
+    {
+        get
+        {
+            var line = (Message ?? Type ?? "no message").ReplaceLineEndings(" ").Trim();
+            return line.Length <= 160 ? line : line[..157] + "...";
+        }
+    }
+}

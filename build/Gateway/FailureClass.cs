@@ -1,0 +1,42 @@
+namespace Build.Gateway;
+
+/// <summary>
+/// Every failure class the build reports, with its fix. The README's troubleshooting table is
+/// checked against this list by a test, so the two cannot drift apart.
+/// </summary>
+public sealed record FailureClass(string Id, string Title, string Fix)
+{
+    public static readonly FailureClass Settings = new("settings", "A setting is missing or malformed", "Correct the settings listed above (README: Settings); values are never shown.");
+    public static readonly FailureClass DnsNotFound = new("dns", "The gateway's host name was not found", "Check the host name; for a *.ts.net name, check that this machine is on the tailnet with MagicDNS on (`tailscale status`).");
+    public static readonly FailureClass ConnectionRefused = new("refused", "The connection was refused", "Start the gateway (`litellm --config config.yaml --port 4000`) or correct the port; on the gateway host check `tailscale serve status`.");
+    public static readonly FailureClass Timeout = new("timeout", "No answer within the deadline", "Check that the gateway is up and reachable (tailnet grants must allow tcp:8443); raise --deadline for slow starts.");
+    public static readonly FailureClass TlsUntrusted = new("tls-untrusted", "The TLS certificate is not trusted", "Connect by the gateway's full *.ts.net name (its certificate is publicly trusted), or pass --ca-cert=PATH for a private CA. Never --insecure in CI.");
+    public static readonly FailureClass TlsNameMismatch = new("tls-name-mismatch", "The TLS certificate does not match the host name", "Use the exact name the certificate was issued for (the node's full *.ts.net name), not an IP address or a short name.");
+    public static readonly FailureClass TlsExpired = new("tls-expired", "The TLS certificate has expired or is not yet valid", "Renew the gateway's certificate (`tailscale serve` renews its own) and check both machines' clocks.");
+    public static readonly FailureClass Tls = new("tls", "The TLS handshake failed", "Check that the port speaks HTTPS (an http:// gateway needs an http:// URL) and that the certificate is valid.");
+    public static readonly FailureClass Redirect = new("redirect", "The gateway answered with a redirect", "Point --litellm-url at the final address; redirects are not followed so the key never leaves the gateway's origin.");
+    public static readonly FailureClass Unauthorized = new("unauthorized", "The gateway demanded a key (401)", "Set LITELLM_API_KEY to a valid key (a virtual key or the master key).");
+    public static readonly FailureClass Forbidden = new("forbidden", "The key is not allowed here (403)", "Use a key that may call this route and model, or widen the key's allowed models.");
+    public static readonly FailureClass NotFound = new("not-found", "The path was not found (404)", "Include LiteLLM's SERVER_ROOT_PATH prefix in the URL (https://host:8443/prefix), or set --health-path for a gateway that is not LiteLLM.");
+    public static readonly FailureClass ServerError = new("server-error", "The gateway failed (5xx)", "Read the gateway's log: the proxy or its upstream provider failed.");
+    public static readonly FailureClass NotReady = new("not-ready", "The gateway is not ready (503)", "Check the gateway's database and cache connections (`/health/readiness` says which).");
+    public static readonly FailureClass NotGateway = new("not-gateway", "Something other than the gateway answered", "Check the URL and port: the answer was not the gateway's (an HTML page from a proxy or portal?).");
+    public static readonly FailureClass BodyTooLarge = new("body-too-large", "The answer was larger than 1 MiB", "Check that the URL points at the gateway; a health or chat answer is small.");
+    public static readonly FailureClass UnknownModel = new("unknown-model", "The gateway does not serve this model", "Set --model or LITELLM_MODEL to one of the models the gateway serves.");
+    public static readonly FailureClass BadKey = new("bad-key", "The gateway rejected the key", "Set LITELLM_API_KEY to a valid key; a LiteLLM without a database answers a wrong key with 400 no_db_connection.");
+    public static readonly FailureClass MissingKey = new("missing-key", "No key was sent and the gateway needs one", "Set LITELLM_API_KEY (a GitHub secret in the workflow, an environment variable on a laptop).");
+    public static readonly FailureClass RateLimited = new("rate-limited", "The gateway is rate limiting (429)", "Wait and rerun `./build.sh --target=ChatSmoke --exclusive`, or raise the key's limits.");
+    public static readonly FailureClass EmptyContent = new("empty-content", "The model answered with empty content (max tokens reached)", "Reasoning models can spend every token thinking: raise --max-tokens (for example --max-tokens=256).");
+    public static readonly FailureClass InvalidAnswer = new("invalid-answer", "The answer had no choices[0].message.content", "Check that the gateway is OpenAI-compatible and that the model returns text.");
+    public static readonly FailureClass StreamBroken = new("stream-broken", "The stream broke off or carried an error", "Read the gateway's log; retry without --stream to see the plain error.");
+    public static readonly FailureClass UnhealthyModels = new("unhealthy-models", "Some models failed the deep health check", "Fix the listed models' upstream credentials or endpoints in the proxy config.");
+    public static readonly FailureClass EgressBlocked = new("egress-blocked", "A destination outside the egress allowlist was refused", "Only the gateway (and Tailscale while joining) may be contacted; check the URL, or use --egress=audit to investigate.");
+    public static readonly FailureClass Cancelled = new("cancelled", "The run was cancelled", "Rerun when ready; the tailnet node, if any, was logged out.");
+    public static readonly FailureClass Unexpected = new("unexpected", "An unexpected error occurred", "Rerun with --verbosity=diagnostic and report it with the log (secrets stay redacted).");
+
+    public static IReadOnlyList<FailureClass> All =>
+        typeof(FailureClass).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(member => member.FieldType == typeof(FailureClass))
+            .Select(member => (FailureClass)member.GetValue(null)!)
+            .ToList();
+}

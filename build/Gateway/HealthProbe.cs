@@ -1,0 +1,95 @@
+using Newtonsoft.Json.Linq;
+
+namespace Build.Gateway;
+
+public sealed record HealthOutcome(string Detail, bool IsLiteLlm, string? LiteLlmVersion, string? Database, int? HealthyModels, int? UnhealthyModels);
+
+/// <summary>
+/// Asks the cheap health endpoints: the configured path (LiteLLM's liveliness by default), then
+/// readiness for LiteLLM, and the expensive <c>/health</c> (calls every model) only when asked.
+/// </summary>
+public sealed class HealthProbe(GatewayClient client)
+{
+    public const string LivelinessPath = "/health/liveliness";
+    public const string ReadinessPath = "/health/readiness";
+    public const string DeepPath = "/health";
+
+    public async Task<HealthOutcome> RunAsync(string healthPath, bool deep, CancellationToken cancellationToken)
+    {
+        var isLiteLlmPath = healthPath is LivelinessPath or "/health/liveness" or ReadinessPath;
+        var live = await client.GetAsync(healthPath, withKey: !isLiteLlmPath, RetryProfile.UntilReady, cancellationToken);
+        if (!live.IsSuccess || live.TooLarge)
+        {
+            throw new CheckFailedException(StatusFailures.Classify(live, healthPath, keySent: !isLiteLlmPath && client.HasKey));
+        }
+
+        var body = LenientJson.Parse(live.Body);
+        if (body is null && live.Body.Trim().Length > 0 || live.LooksLikeHtml)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{healthPath} answered {live.Code} with a body that is not JSON"));
+        }
+
+        // LiteLLM's liveliness answers with a bare JSON string ("I'm alive!").
+        var isLiteLlm = body?.Type == JTokenType.String || live.Header("x-litellm-version") is not null;
+        var detail = $"{healthPath} answered {live.Code} in {live.Elapsed.TotalMilliseconds:0} ms";
+        string? version = live.Header("x-litellm-version");
+        string? database = null;
+        if (isLiteLlm)
+        {
+            (version, database, var note) = await ReadinessAsync(cancellationToken);
+            detail += note;
+        }
+
+        int? healthy = null, unhealthy = null;
+        if (deep)
+        {
+            (healthy, unhealthy) = await DeepAsync(cancellationToken);
+            detail += $"; {healthy} model(s) healthy";
+        }
+
+        return new HealthOutcome(detail, isLiteLlm, version, database, healthy, unhealthy);
+    }
+
+    private async Task<(string? Version, string? Database, string Note)> ReadinessAsync(CancellationToken cancellationToken)
+    {
+        var ready = await client.GetAsync(ReadinessPath, withKey: false, RetryProfile.Once, cancellationToken);
+        switch (ready.Code)
+        {
+            case >= 200 and < 300:
+                var json = LenientJson.Parse(ready.Body);
+                var version = LenientJson.Text(json, "litellm_version") ?? ready.Header("x-litellm-version");
+                var database = LenientJson.Text(json, "db");
+                return (version, database, $"; LiteLLM {version ?? "(version not given)"}, database {database ?? "not reported"}");
+            case 503:
+                throw new CheckFailedException(Failure.Of(FailureClass.NotReady, $"{ReadinessPath} answered 503: {StatusFailures.FirstLine(ready.Body)}"));
+            case 401 or 403:
+                // Custom auth setups can guard readiness; liveliness already answered.
+                return (null, null, $"; {ReadinessPath} needs a key here ({ready.Code}), not checked");
+            default:
+                return (null, null, $"; {ReadinessPath} answered {ready.Code}, not checked");
+        }
+    }
+
+    private async Task<(int Healthy, int Unhealthy)> DeepAsync(CancellationToken cancellationToken)
+    {
+        var answer = await client.GetAsync(DeepPath, withKey: true, RetryProfile.Once, cancellationToken);
+        if (!answer.IsSuccess)
+        {
+            throw new CheckFailedException(StatusFailures.Classify(answer, DeepPath, client.HasKey));
+        }
+
+        var json = LenientJson.Parse(answer.Body);
+        var healthyList = json?["healthy_endpoints"] as JArray;
+        var unhealthyList = json?["unhealthy_endpoints"] as JArray;
+        var healthy = (int?)LenientJson.Number(json, "healthy_count") ?? healthyList?.Count ?? 0;
+        var unhealthy = (int?)LenientJson.Number(json, "unhealthy_count") ?? unhealthyList?.Count ?? 0;
+        if (unhealthy > 0)
+        {
+            // Only model names: the endpoints' error texts can carry upstream hosts and keys.
+            var names = unhealthyList?.Select(entry => LenientJson.Text(entry, "model")).Where(name => name is not null).Distinct().Take(10) ?? [];
+            throw new CheckFailedException(Failure.Of(FailureClass.UnhealthyModels, $"{DeepPath}: {unhealthy} unhealthy model(s): {string.Join(", ", names)}"));
+        }
+
+        return (healthy, unhealthy);
+    }
+}

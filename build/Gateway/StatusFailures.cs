@@ -1,0 +1,52 @@
+namespace Build.Gateway;
+
+/// <summary>Classifies answers that are not a success, for any endpoint.</summary>
+public static class StatusFailures
+{
+    public static Failure Classify(GatewayResponse response, string what, bool keySent)
+    {
+        if (response.TooLarge)
+        {
+            return Failure.Of(FailureClass.BodyTooLarge);
+        }
+
+        var code = response.Code;
+        var envelope = ErrorEnvelope.From(response.Body);
+        var said = envelope is null ? string.Empty : $": {envelope.ShortMessage}";
+        return code switch
+        {
+            >= 300 and < 400 => Failure.Of(FailureClass.Redirect, $"{what} answered {code} redirecting to {RedirectOrigin(response)}"),
+            401 => keySent
+                ? Failure.Of(FailureClass.BadKey, $"{what} answered 401: the key was rejected{said}")
+                : Failure.Of(FailureClass.MissingKey, $"{what} answered 401: no key was sent{said}"),
+            400 when envelope?.Mentions("no_db_connection") == true || envelope?.Mentions("No connected db") == true =>
+                Failure.Of(FailureClass.BadKey, $"{what} answered 400 no_db_connection: LiteLLM rejects this key (no database to look it up)"),
+            403 => Failure.Of(FailureClass.Forbidden, $"{what} answered 403{said}"),
+            404 => Failure.Of(FailureClass.NotFound, $"{what} answered 404"),
+            429 => Failure.Of(FailureClass.RateLimited, $"{what} answered 429 until the deadline{said}"),
+            503 when envelope is null && response.Body.Contains("Unhealthy", StringComparison.OrdinalIgnoreCase) =>
+                Failure.Of(FailureClass.NotReady, $"{what} answered 503: {FirstLine(response.Body)}"),
+            >= 500 when response.LooksLikeHtml => Failure.Of(FailureClass.NotGateway, $"{what} answered {code} with an HTML page"),
+            >= 500 => Failure.Of(FailureClass.ServerError, $"{what} answered {code}{said}"),
+            _ when response.LooksLikeHtml => Failure.Of(FailureClass.NotGateway, $"{what} answered {code} with an HTML page"),
+            _ => Failure.Of(FailureClass.Unexpected, $"{what} answered {code}{said}") with { Fix = "Check the request settings (model, max tokens) against the gateway's documentation." },
+        };
+    }
+
+    public static string FirstLine(string text)
+    {
+        var line = text.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim().Trim('"');
+        return line.Length <= 160 ? line : line[..157] + "...";
+    }
+
+    private static string RedirectOrigin(GatewayResponse response)
+    {
+        var location = response.Headers.Location;
+        if (location is null)
+        {
+            return "an unnamed location";
+        }
+
+        return location.IsAbsoluteUri ? $"{location.Scheme}://{location.Authority}" : "a path on the same origin";
+    }
+}

@@ -1,0 +1,15 @@
+using Build.Gateway;
+
+namespace Build.Reporting;
+
+/// <summary>What the checks learned about the gateway, for the report.</summary>
+public sealed class RunFacts
+{
+    public HealthOutcome? Health { get; set; }
+
+    public ChatOutcome? Chat { get; set; }
+
+    public List<string> Warnings { get; } = [];
+
+    public List<string> Notes { get; } = [];
+}

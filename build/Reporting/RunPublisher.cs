@@ -1,0 +1,48 @@
+using Spectre.Console;
+
+namespace Build.Reporting;
+
+/// <summary>Writes the table, the JSON report and the step summary, once per run.</summary>
+public static class RunPublisher
+{
+    public static void Publish(BuildContext context, bool printTable)
+    {
+        context.ReportPublished = true;
+        var redactor = context.Redactor;
+        if (printTable)
+        {
+            SummaryTable.WriteConsole(AnsiConsole.Console, context.Results, redactor);
+        }
+
+        var report = RunReport.Build(
+            context.Target,
+            context.Started,
+            DateTimeOffset.UtcNow - context.Started,
+            context.Results,
+            context.Facts,
+            context.EgressPolicy,
+            context.Settings.Insecure,
+            redactor);
+        try
+        {
+            RunReport.Write(context.Settings.ReportPath, report);
+            context.Info($"Report: {context.Settings.ReportPath}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            context.Warn($"Could not write the report to {context.Settings.ReportPath} ({exception.GetType().Name}). Fix: choose a writable --report path.");
+        }
+
+        if (context.Settings.StepSummaryPath is { } summaryPath)
+        {
+            try
+            {
+                File.AppendAllText(summaryPath, SummaryTable.Markdown(context.Results, context.Facts, context.EgressPolicy, redactor));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                context.Warn($"Could not append to GITHUB_STEP_SUMMARY ({exception.GetType().Name}).");
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Build.Gateway;
+
+namespace Build.Reporting;
+
+public enum CheckStatus
+{
+    Passed,
+    Failed,
+    Skipped,
+}
+
+public sealed record TaskResult(string Name, CheckStatus Status, long DurationMs, string Detail, string? Hint, string? FailureId);
+
+/// <summary>What each task of this run ended with, in the order the tasks ran.</summary>
+public sealed class TaskResults
+{
+    private readonly List<TaskResult> _results = [];
+
+    public IReadOnlyList<TaskResult> All => _results;
+
+    public bool AnyFailed => _results.Any(result => result.Status == CheckStatus.Failed);
+
+    public TaskResult? FirstFailure => _results.FirstOrDefault(result => result.Status == CheckStatus.Failed);
+
+    public TaskResult? Find(string name) => _results.FirstOrDefault(result => result.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    public bool Passed(string name) => Find(name)?.Status == CheckStatus.Passed;
+
+    public void Pass(string name, string detail) => Set(new TaskResult(name, CheckStatus.Passed, 0, detail, null, null));
+
+    public void Fail(string name, Failure failure) => Set(new TaskResult(name, CheckStatus.Failed, 0, failure.Reason, failure.Fix, failure.Id));
+
+    public void Skip(string name, string reason) => Set(new TaskResult(name, CheckStatus.Skipped, 0, reason, null, null));
+
+    /// <summary>Called when a task ends: keeps what the task recorded and adds its duration.</summary>
+    public void Complete(string name, TimeSpan duration, bool skipped)
+    {
+        var result = Find(name) ?? (skipped
+            ? new TaskResult(name, CheckStatus.Skipped, 0, "skipped", null, null)
+            : new TaskResult(name, CheckStatus.Passed, 0, string.Empty, null, null));
+        Set(result with { DurationMs = (long)duration.TotalMilliseconds });
+    }
+
+    private void Set(TaskResult result)
+    {
+        var index = _results.FindIndex(existing => existing.Name.Equals(result.Name, StringComparison.OrdinalIgnoreCase));
+        if (index >= 0)
+        {
+            _results[index] = result with { DurationMs = Math.Max(result.DurationMs, _results[index].DurationMs) };
+        }
+        else
+        {
+            _results.Add(result);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Build.Settings;
+
+/// <summary>Every <c>--name=value</c> setting the build reads (the public interface: see README).</summary>
+public static class ArgumentNames
+{
+    public const string LiteLlmUrl = "litellm-url";
+    public const string Model = "model";
+    public const string HealthPath = "health-path";
+    public const string CaCert = "ca-cert";
+    public const string Insecure = "insecure";
+    public const string AllowHttp = "allow-http";
+    public const string Deadline = "deadline";
+    public const string Report = "report";
+    public const string MaxTokens = "max-tokens";
+    public const string DeepHealth = "deep-health";
+    public const string Stream = "stream";
+
+    /// <summary>Options the host itself handles; they may reach the arguments too.</summary>
+    public static readonly IReadOnlyList<string> HostOptions = ["target", "t", "verbosity", "v", "exclusive", "e", "dryrun", "noop", "whatif", "tree", "showtree", "description", "descriptions", "showdescription", "version", "ver", "help", "h"];
+
+    public static readonly IReadOnlyList<string> All =
+        [LiteLlmUrl, Model, HealthPath, CaCert, Insecure, AllowHttp, Deadline, Report, MaxTokens, DeepHealth, Stream];
+}

@@ -1,0 +1,326 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Build.Settings;
+
+/// <summary>
+/// Reads and validates every setting at once. Problems name the setting and where to set it,
+/// never its value (a mistyped URL can hold a host name that must not reach a log).
+/// </summary>
+public static class SettingsReader
+{
+    public const string DefaultSource = "default";
+    public const string DefaultUrl = "http://localhost:4000";
+    public const string DefaultModel = "gpt-4";
+    public const string DefaultHealthPath = "/health/liveliness";
+    public const string DefaultReportPath = "artifacts/verify-report.json";
+    public const string DefaultTailnetPort = "8443";
+    public static readonly TimeSpan LaptopDeadline = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan CiDeadline = TimeSpan.FromSeconds(60);
+
+    public static (VerifySettings? Settings, IReadOnlyList<string> Problems) Read(ISettingsSource source, IEnumerable<string>? otherKnownArguments = null)
+    {
+        var problems = new List<string>();
+        ReportUnknownArguments(source, otherKnownArguments ?? [], problems);
+
+        var isGitHubActions = IsTrue(source.Environment(EnvironmentNames.GitHubActions));
+        var isCi = isGitHubActions || IsTrue(source.Environment(EnvironmentNames.Ci));
+        var allowHttp = ReadFlag(source, ArgumentNames.AllowHttp, problems);
+        var (url, urlSource) = ReadGatewayUrl(source, allowHttp, problems);
+
+        var settings = new VerifySettings
+        {
+            GatewayUrl = url ?? new Uri(DefaultUrl),
+            GatewayUrlSource = urlSource,
+            ApiKey = ReadApiKey(source, problems),
+            Model = ReadModel(source, problems),
+            HealthPath = ReadHealthPath(source, problems),
+            ExtraTrust = ReadCaCert(source, problems),
+            Insecure = ReadFlag(source, ArgumentNames.Insecure, problems),
+            AllowHttp = allowHttp,
+            Deadline = ReadDeadline(source, isCi, problems),
+            ReportPath = ReadReportPath(source, problems),
+            MaxTokens = ReadMaxTokens(source, problems),
+            DeepHealth = ReadFlag(source, ArgumentNames.DeepHealth, problems),
+            Stream = ReadFlag(source, ArgumentNames.Stream, problems),
+            IsGitHubActions = isGitHubActions,
+            StepSummaryPath = NullIfEmpty(source.Environment(EnvironmentNames.GitHubStepSummary)),
+        };
+
+        return (problems.Count == 0 ? settings : null, problems);
+    }
+
+    /// <summary>True for loopback and tailnet destinations, where plain http does not cross an untrusted network.</summary>
+    public static bool IsLoopbackOrTailnet(Uri url)
+    {
+        if (url.IsLoopback || url.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (url.Host.EndsWith(".ts.net", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(url.Host, out var address) && IsTailnetAddress(address);
+    }
+
+    public static bool IsLoopback(Uri url) =>
+        url.IsLoopback || url.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Tailscale's CGNAT range, 100.64.0.0/10.</summary>
+    public static bool IsTailnetAddress(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var bytes = address.GetAddressBytes();
+        return bytes.Length == 4 && bytes[0] == 100 && (bytes[1] & 0xC0) == 64;
+    }
+
+    private static void ReportUnknownArguments(ISettingsSource source, IEnumerable<string> otherKnown, List<string> problems)
+    {
+        var known = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(otherKnown).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in source.ArgumentNames.Where(name => !known.Contains(name)).Order())
+        {
+            var guess = known.Where(candidate => candidate.Length > 2)
+                .OrderBy(candidate => EditDistance(candidate, name.ToLowerInvariant()))
+                .First();
+            var hint = EditDistance(guess, name.ToLowerInvariant()) <= 3 ? $"did you mean --{guess}?" : "see ./build.sh --help and the README's settings table";
+            problems.Add($"--{name}: unknown option ({hint})");
+        }
+    }
+
+    private static (Uri? Url, string Source) ReadGatewayUrl(ISettingsSource source, bool allowHttp, List<string> problems)
+    {
+        string raw;
+        string origin;
+        if (NullIfEmpty(source.Argument(ArgumentNames.LiteLlmUrl)) is { } fromArgument)
+        {
+            (raw, origin) = (fromArgument, $"--{ArgumentNames.LiteLlmUrl}");
+        }
+        else if (NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmUrl)) is { } fromEnvironment)
+        {
+            (raw, origin) = (fromEnvironment, EnvironmentNames.LiteLlmUrl);
+        }
+        else if (NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmHost)) is { } host)
+        {
+            origin = $"{EnvironmentNames.LiteLlmHost}/{EnvironmentNames.LiteLlmPort}";
+            var port = NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmPort)) ?? DefaultTailnetPort;
+            if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/') || host.Contains(':'))
+            {
+                problems.Add($"{EnvironmentNames.LiteLlmHost}: must be a bare host name such as gateway.tail1234.ts.net, without scheme, port or path (set the GitHub secret or environment variable {EnvironmentNames.LiteLlmHost})");
+                return (null, origin);
+            }
+
+            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var portNumber) || portNumber is < 1 or > 65535)
+            {
+                problems.Add($"{EnvironmentNames.LiteLlmPort}: must be a port number from 1 to 65535 (set the GitHub secret or environment variable {EnvironmentNames.LiteLlmPort})");
+                return (null, origin);
+            }
+
+            raw = $"https://{host}:{portNumber}";
+        }
+        else
+        {
+            return (new Uri(DefaultUrl), DefaultSource);
+        }
+
+        var where = origin.StartsWith("--", StringComparison.Ordinal) ? origin : $"{origin} (GitHub secret or environment variable)";
+        if (!Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || string.IsNullOrEmpty(url.Host))
+        {
+            problems.Add($"{origin}: not an absolute http(s) URL; write it as https://gateway.tail1234.ts.net:8443 (set in {where})");
+            return (null, origin);
+        }
+
+        if (!string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment))
+        {
+            problems.Add($"{origin}: must not carry credentials, a query or a fragment; the key goes in {EnvironmentNames.LiteLlmApiKey} (set in {where})");
+            return (null, origin);
+        }
+
+        if (url.Scheme == "http" && !allowHttp && !IsLoopbackOrTailnet(url))
+        {
+            problems.Add($"{origin}: plain http to a host outside loopback and the tailnet would send the key in clear; use https, or pass --{ArgumentNames.AllowHttp} to accept the risk");
+            return (null, origin);
+        }
+
+        // A path prefix (LiteLLM's SERVER_ROOT_PATH) is kept; a trailing slash is not.
+        var normalised = new UriBuilder(url) { Path = url.AbsolutePath.TrimEnd('/') }.Uri;
+        return (normalised, origin);
+    }
+
+    private static string? ReadApiKey(ISettingsSource source, List<string> problems)
+    {
+        if (source.Argument("api-key") is not null || source.Argument("litellm-api-key") is not null)
+        {
+            problems.Add($"--api-key: keys are never taken from the command line (other users can read it); set the environment variable {EnvironmentNames.LiteLlmApiKey} instead");
+        }
+
+        var key = NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmApiKey));
+        if (key is not null && key.Any(character => char.IsControl(character) || character == ' '))
+        {
+            problems.Add($"{EnvironmentNames.LiteLlmApiKey}: contains spaces or control characters (a pasted newline?); set the GitHub secret or environment variable again");
+        }
+
+        return key;
+    }
+
+    private static string ReadModel(ISettingsSource source, List<string> problems)
+    {
+        var model = NullIfEmpty(source.Argument(ArgumentNames.Model)) ?? NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmModel)) ?? DefaultModel;
+        if (model.Any(character => char.IsControl(character) || char.IsWhiteSpace(character)))
+        {
+            problems.Add($"--{ArgumentNames.Model} / {EnvironmentNames.LiteLlmModel}: a model name has no spaces or control characters");
+        }
+
+        return model;
+    }
+
+    private static string ReadHealthPath(ISettingsSource source, List<string> problems)
+    {
+        var path = NullIfEmpty(source.Argument(ArgumentNames.HealthPath)) ?? DefaultHealthPath;
+        if (!path.StartsWith('/') || path.Contains("://", StringComparison.Ordinal) || path.Any(char.IsWhiteSpace))
+        {
+            problems.Add($"--{ArgumentNames.HealthPath}: must be a path starting with '/', such as {DefaultHealthPath}");
+        }
+
+        return path;
+    }
+
+    private static X509Certificate2Collection? ReadCaCert(ISettingsSource source, List<string> problems)
+    {
+        var (path, origin) = NullIfEmpty(source.Argument(ArgumentNames.CaCert)) is { } fromArgument
+            ? (fromArgument, $"--{ArgumentNames.CaCert}")
+            : (NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmCaCert)), EnvironmentNames.LiteLlmCaCert);
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            problems.Add($"{origin}: no such file; give the path of the CA certificate (PEM or DER) that signed the gateway's certificate");
+            return null;
+        }
+
+        try
+        {
+            var collection = new X509Certificate2Collection();
+            if (File.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+            {
+                collection.ImportFromPemFile(path);
+            }
+            else
+            {
+                collection.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+            }
+
+            if (collection.Count == 0)
+            {
+                throw new CryptographicException("no certificate");
+            }
+
+            return collection;
+        }
+        catch (CryptographicException)
+        {
+            problems.Add($"{origin}: the file holds no readable certificate; give a PEM or DER CA certificate");
+            return null;
+        }
+    }
+
+    private static TimeSpan ReadDeadline(ISettingsSource source, bool isCi, List<string> problems)
+    {
+        var fallback = isCi ? CiDeadline : LaptopDeadline;
+        if (source.Argument(ArgumentNames.Deadline) is not { } raw)
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds is <= 0 or > 3600 || double.IsNaN(seconds))
+        {
+            problems.Add($"--{ArgumentNames.Deadline}: must be a number of seconds from 1 to 3600, such as --{ArgumentNames.Deadline}=60");
+            return fallback;
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string ReadReportPath(ISettingsSource source, List<string> problems)
+    {
+        if (source.Argument(ArgumentNames.Report) is not { } raw)
+        {
+            return DefaultReportPath;
+        }
+
+        if (raw.Length == 0 || raw.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || raw.EndsWith('/') || Directory.Exists(raw))
+        {
+            problems.Add($"--{ArgumentNames.Report}: must be a file path, such as --{ArgumentNames.Report}={DefaultReportPath}");
+            return DefaultReportPath;
+        }
+
+        return raw;
+    }
+
+    private static int ReadMaxTokens(ISettingsSource source, List<string> problems)
+    {
+        if (source.Argument(ArgumentNames.MaxTokens) is not { } raw)
+        {
+            return 16;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens) || tokens is < 1 or > 32768)
+        {
+            problems.Add($"--{ArgumentNames.MaxTokens}: must be a whole number from 1 to 32768, such as --{ArgumentNames.MaxTokens}=64");
+            return 16;
+        }
+
+        return tokens;
+    }
+
+    private static bool ReadFlag(ISettingsSource source, string name, List<string> problems)
+    {
+        var raw = source.Argument(name);
+        switch (raw?.ToLowerInvariant())
+        {
+            case null:
+                return false;
+            case "" or "true" or "yes" or "1":
+                return true;
+            case "false" or "no" or "0":
+                return false;
+            default:
+                problems.Add($"--{name}: is a switch; write --{name} or --{name}=false");
+                return false;
+        }
+    }
+
+    private static bool IsTrue(string? value) => value is not null && value.Equals("true", StringComparison.OrdinalIgnoreCase);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static int EditDistance(string left, string right)
+    {
+        var previous = Enumerable.Range(0, right.Length + 1).ToArray();
+        for (var i = 1; i <= left.Length; i++)
+        {
+            var current = new int[right.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= right.Length; j++)
+            {
+                var cost = left[i - 1] == right[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            previous = current;
+        }
+
+        return previous[right.Length];
+    }
+}

@@ -1,0 +1,12 @@
+namespace Build.Settings;
+
+/// <summary>Where settings come from: Cake arguments and the environment (a seam for unit tests).</summary>
+public interface ISettingsSource
+{
+    /// <summary>The value of <c>--name=value</c>; an empty string for a bare <c>--name</c>; null when absent.</summary>
+    string? Argument(string name);
+
+    IReadOnlyCollection<string> ArgumentNames { get; }
+
+    string? Environment(string name);
+}

@@ -1,0 +1,61 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Build.Settings;
+
+/// <summary>The settings of one run, parsed and validated once.</summary>
+public sealed record VerifySettings
+{
+    public required Uri GatewayUrl { get; init; }
+
+    /// <summary>Where the URL came from, for messages: never the value itself.</summary>
+    public required string GatewayUrlSource { get; init; }
+
+    public string? ApiKey { get; init; }
+
+    public required string Model { get; init; }
+
+    public required string HealthPath { get; init; }
+
+    public X509Certificate2Collection? ExtraTrust { get; init; }
+
+    public bool Insecure { get; init; }
+
+    public bool AllowHttp { get; init; }
+
+    public required TimeSpan Deadline { get; init; }
+
+    public required string ReportPath { get; init; }
+
+    public int MaxTokens { get; init; } = 16;
+
+    public bool DeepHealth { get; init; }
+
+    public bool Stream { get; init; }
+
+    public bool IsGitHubActions { get; init; }
+
+    public string? StepSummaryPath { get; init; }
+
+    /// <summary>Values to redact and mask: the key, the URL, the host and host:port.</summary>
+    public IReadOnlyList<string> Secrets
+    {
+        get
+        {
+            var secrets = new List<string>();
+            if (!string.IsNullOrEmpty(ApiKey))
+            {
+                secrets.Add(ApiKey);
+            }
+
+            if (GatewayUrlSource != SettingsReader.DefaultSource)
+            {
+                secrets.Add(GatewayUrl.AbsoluteUri.TrimEnd('/'));
+                secrets.Add(GatewayUrl.Authority);
+                secrets.Add(GatewayUrl.IdnHost);
+                secrets.Add(GatewayUrl.Host);
+            }
+
+            return secrets.Distinct().ToList();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Build.Gateway;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskDescription("Asks the gateway's cheap health endpoints (liveliness, then readiness) until the deadline; /health only with --deep-health")]
+public sealed class HealthCheck : VerificationTask
+{
+    protected override async Task<string> CheckAsync(BuildContext context)
+    {
+        var outcome = await new HealthProbe(context.Gateway).RunAsync(context.Settings.HealthPath, context.Settings.DeepHealth, context.Cancellation.Token);
+        context.Facts.Health = outcome;
+        return outcome.Detail;
+    }
+}

@@ -1,0 +1,21 @@
+using Build.Reporting;
+using Cake.Core;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskDescription("Prints the results table, writes the JSON report and the GitHub step summary; fails the run when a check failed")]
+[IsDependentOn(typeof(ChatSmoke))]
+public sealed class Summary : FrostingTask<BuildContext>
+{
+    public override void Run(BuildContext context)
+    {
+        RunPublisher.Publish(context, printTable: true);
+        if (context.Results.FirstFailure is { } failure)
+        {
+            var failed = context.Results.All.Count(result => result.Status == CheckStatus.Failed);
+            throw new CakeException(1, context.Redactor.Redact(
+                $"{failed} check(s) failed; first {failure.Name}: {failure.Detail.TrimEnd('.')}. Fix: {failure.Hint}"));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Reflection;
+using Build.Gateway;
+using Build.Reporting;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+/// <summary>
+/// A check in the graph. A failure is recorded with its fix and the run goes on to Summary, which
+/// reports everything and sets the exit code; when the check is itself the target, it fails the run at once.
+/// </summary>
+public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
+{
+    public string Name => GetType().GetCustomAttribute<TaskNameAttribute>()?.Name ?? GetType().Name;
+
+    public override string SkippedMessage => "a check it depends on did not pass";
+
+    /// <summary>Checks that must have passed, when they ran, for this one to be worth running.</summary>
+    protected virtual IEnumerable<string> Prerequisites => [];
+
+    /// <summary>Runs the check; returns the detail line for the summary or throws <see cref="CheckFailedException"/>.</summary>
+    protected abstract Task<string> CheckAsync(BuildContext context);
+
+    public sealed override async Task RunAsync(BuildContext context)
+    {
+        var detail = await CheckAsync(context);
+        context.Results.Pass(Name, detail);
+        context.Info($"✓ {Name}: {detail}");
+    }
+
+    public sealed override bool ShouldRun(BuildContext context)
+    {
+        foreach (var prerequisite in Prerequisites)
+        {
+            if (context.Results.Find(prerequisite) is { Status: not CheckStatus.Passed } result)
+            {
+                var reason = $"skipped because {prerequisite} {result.Status.ToString().ToLowerInvariant()}";
+                context.Results.Skip(Name, reason);
+                context.Info($"- {Name}: {reason}");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public sealed override void OnError(Exception exception, BuildContext context)
+    {
+        var failure = exception switch
+        {
+            CheckFailedException checkFailed => checkFailed.Failure,
+            OperationCanceledException when context.Cancellation.IsCancellationRequested => Failure.Of(FailureClass.Cancelled),
+            _ => Failure.Of(FailureClass.Unexpected, $"{Name} hit an unexpected {exception.GetType().Name}"),
+        };
+        if (failure.Id == FailureClass.Unexpected.Id)
+        {
+            context.Log.Write(Verbosity.Diagnostic, LogLevel.Debug, "{0}", context.Redactor.Redact(exception.ToString()));
+        }
+
+        context.Results.Fail(Name, failure);
+        context.Error($"✗ {Name}: {failure.OneLine}");
+        if (Name.Equals(context.Target, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CakeException(1, context.Redactor.Redact($"{Name} failed: {failure.OneLine}"));
+        }
+    }
+}
