@@ -28,10 +28,14 @@ hash="$(inputs_hash)"
 if [[ ! -f "$dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$hash" ]]; then
   echo "Building the build program (build/)..." >&2
   rm -f "$stamp"
-  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet "-clp:ErrorsOnly;NoSummary" >&2; then
+  log="$(mktemp)"
+  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet >"$log" 2>&1; then
+    grep -E 'error|Error' "$log" | sort -u >&2 || cat "$log" >&2
+    rm -f "$log"
     echo "Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.sh again." >&2
     exit 1
   fi
+  rm -f "$log"
   printf '%s' "$hash" > "$stamp"
 fi
 

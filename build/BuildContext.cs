@@ -13,9 +13,10 @@ public sealed class BuildContext : FrostingContext
 {
     private GatewayClient? _gateway;
 
-    public BuildContext(ICakeContext context)
+    public BuildContext(ICakeContext context, Redactor redactor)
         : base(context)
     {
+        Redactor = redactor;
         var source = new CakeSettingsSource(context.Arguments, context.Environment);
         var (settings, problems) = SettingsReader.Read(source);
         SettingsProblems = problems;
@@ -35,7 +36,7 @@ public sealed class BuildContext : FrostingContext
 
     public IReadOnlyList<string> SettingsProblems { get; }
 
-    public Redactor Redactor { get; } = new();
+    public Redactor Redactor { get; }
 
     public WorkflowCommands Commands { get; }
 
@@ -56,11 +57,12 @@ public sealed class BuildContext : FrostingContext
 
     public GatewayClient Gateway => _gateway ??= new GatewayClient(Settings, EgressPolicy);
 
-    public void Info(string message) => Log.Write(Verbosity.Normal, LogLevel.Information, "{0}", Redactor.Redact(message));
+    // Cake's log redacts (see RedactingLog); "{0}" keeps braces in gateway messages from being read as a format.
+    public void Info(string message) => Log.Write(Verbosity.Normal, LogLevel.Information, "{0}", message);
 
-    public void Warn(string message) => Log.Write(Verbosity.Minimal, LogLevel.Warning, "{0}", Redactor.Redact(message));
+    public void Warn(string message) => Log.Write(Verbosity.Minimal, LogLevel.Warning, "{0}", message);
 
-    public void Error(string message) => Log.Write(Verbosity.Quiet, LogLevel.Error, "{0}", Redactor.Redact(message));
+    public void Error(string message) => Log.Write(Verbosity.Quiet, LogLevel.Error, "{0}", message);
 
     public void DisposeClients()
     {

@@ -1,8 +1,19 @@
 using Build;
+using Build.Security;
+using Cake.Core;
+using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using Microsoft.Extensions.DependencyInjection;
 
 return new CakeHost()
     .UseContext<BuildContext>()
     .UseLifetime<BuildLifetime>()
     .UseTaskLifetime<BuildTaskLifetime>()
+    .ConfigureServices(services =>
+    {
+        services.AddSingleton<Redactor>();
+        services.AddSingleton<ICakeLog>(provider => new RedactingLog(
+            new CakeBuildLog(provider.GetRequiredService<IConsole>(), Verbosity.Normal),
+            provider.GetRequiredService<Redactor>()));
+    })
     .Run(args);

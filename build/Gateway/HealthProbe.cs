@@ -61,7 +61,8 @@ public sealed class HealthProbe(GatewayClient client)
                 var database = LenientJson.Text(json, "db");
                 return (version, database, $"; LiteLLM {version ?? "(version not given)"}, database {database ?? "not reported"}");
             case 503:
-                throw new CheckFailedException(Failure.Of(FailureClass.NotReady, $"{ReadinessPath} answered 503: {StatusFailures.FirstLine(ready.Body)}"));
+                var reason = ErrorEnvelope.From(ready.Body)?.ShortMessage ?? StatusFailures.FirstLine(ready.Body);
+                throw new CheckFailedException(Failure.Of(FailureClass.NotReady, $"{ReadinessPath} answered 503: {reason}"));
             case 401 or 403:
                 // Custom auth setups can guard readiness; liveliness already answered.
                 return (null, null, $"; {ReadinessPath} needs a key here ({ready.Code}), not checked");

@@ -24,8 +24,8 @@ public static class StatusFailures
             403 => Failure.Of(FailureClass.Forbidden, $"{what} answered 403{said}"),
             404 => Failure.Of(FailureClass.NotFound, $"{what} answered 404"),
             429 => Failure.Of(FailureClass.RateLimited, $"{what} answered 429 until the deadline{said}"),
-            503 when envelope is null && response.Body.Contains("Unhealthy", StringComparison.OrdinalIgnoreCase) =>
-                Failure.Of(FailureClass.NotReady, $"{what} answered 503: {FirstLine(response.Body)}"),
+            503 when response.Body.Contains("Unhealthy", StringComparison.OrdinalIgnoreCase) =>
+                Failure.Of(FailureClass.NotReady, $"{what} answered 503: {envelope?.ShortMessage ?? FirstLine(response.Body)}"),
             >= 500 when response.LooksLikeHtml => Failure.Of(FailureClass.NotGateway, $"{what} answered {code} with an HTML page"),
             >= 500 => Failure.Of(FailureClass.ServerError, $"{what} answered {code}{said}"),
             _ when response.LooksLikeHtml => Failure.Of(FailureClass.NotGateway, $"{what} answered {code} with an HTML page"),

@@ -14,8 +14,7 @@ public sealed class Summary : FrostingTask<BuildContext>
         if (context.Results.FirstFailure is { } failure)
         {
             var failed = context.Results.All.Count(result => result.Status == CheckStatus.Failed);
-            throw new CakeException(1, context.Redactor.Redact(
-                $"{failed} check(s) failed; first {failure.Name}: {failure.Detail.TrimEnd('.')}. Fix: {failure.Hint}"));
+            throw new CakeException(1, $"{failed} check(s) failed; first {failure.Name}: {failure.Detail.TrimEnd('.')}. Fix: {failure.Hint}");
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Build.Gateway;
 using Build.Reporting;
-using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 
@@ -56,14 +56,16 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
         };
         if (failure.Id == FailureClass.Unexpected.Id)
         {
-            context.Log.Write(Verbosity.Diagnostic, LogLevel.Debug, "{0}", context.Redactor.Redact(exception.ToString()));
+            context.Log.Write(Verbosity.Diagnostic, LogLevel.Debug, "{0}", exception.ToString());
         }
 
         context.Results.Fail(Name, failure);
-        context.Error($"✗ {Name}: {failure.OneLine}");
         if (Name.Equals(context.Target, StringComparison.OrdinalIgnoreCase))
         {
-            throw new CakeException(1, context.Redactor.Redact($"{Name} failed: {failure.OneLine}"));
+            // Nothing runs after the target to report the failure: fail the run with this one line.
+            ExceptionDispatchInfo.Throw(exception is CheckFailedException ? exception : new CheckFailedException(failure));
         }
+
+        context.Error($"✗ {Name}: {failure.OneLine}");
     }
 }

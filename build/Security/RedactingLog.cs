@@ -1,0 +1,23 @@
+using System.Globalization;
+using Cake.Core.Diagnostics;
+
+namespace Build.Security;
+
+/// <summary>
+/// Cake's log behind the redactor: every line Cake or a task logs, including the engine's own
+/// "Error: …" lines built from exception messages, passes the one redaction point.
+/// </summary>
+public sealed class RedactingLog(ICakeLog inner, Redactor redactor) : ICakeLog
+{
+    public Verbosity Verbosity
+    {
+        get => inner.Verbosity;
+        set => inner.Verbosity = value;
+    }
+
+    public void Write(Verbosity verbosity, LogLevel level, string format, params object[] args)
+    {
+        var message = args.Length == 0 ? format : string.Format(CultureInfo.InvariantCulture, format, args);
+        inner.Write(verbosity, level, "{0}", redactor.Redact(message));
+    }
+}

@@ -1,0 +1,116 @@
+using Build.Tests.Support;
+
+namespace Build.Tests.EndToEnd;
+
+[TestFixture]
+public sealed class CommandLineTests
+{
+    [Test]
+    public void Tree_shows_the_graph()
+    {
+        var run = BuildRun.Start(["--tree"], withReport: false);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        var order = new[] { "Verify", "Summary", "ChatSmoke", "HealthCheck" }.Select(name => run.StandardOutput.IndexOf(name, StringComparison.Ordinal)).ToList();
+        Assert.That(order, Is.Ordered.And.All.GreaterThanOrEqualTo(0), run.StandardOutput);
+    }
+
+    [Test]
+    public void Help_lists_the_cake_options()
+    {
+        var run = BuildRun.Start(["--help"], withReport: false);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.StandardOutput, Does.Contain("--target").And.Contain("--exclusive").And.Contain("--dryrun").And.Contain("--tree"));
+    }
+
+    [Test]
+    public void Version_names_the_build_and_cake()
+    {
+        var run = BuildRun.Start(["--version"], withReport: false);
+        Assert.That(run.StandardOutput, Does.Match(@"Build \d+\.\d+\.\d+ \(Cake 7\.0\.0\)"));
+    }
+
+    [Test]
+    public void An_unknown_target_is_one_line_and_exit_1()
+    {
+        var run = BuildRun.Start(["--target=Verfy"], withReport: false);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(run.StandardError, Does.Contain("Unknown target 'Verfy'").And.Contain("Fix:"));
+        Assert.That(run.StandardOutput.Trim(), Is.Empty);
+    }
+
+    [Test]
+    public void A_malformed_option_is_one_line_and_exit_1()
+    {
+        var run = BuildRun.Start(["--verbosity=loud"], withReport: false);
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(run.StandardError, Does.StartWith("Error: ").And.Contain("Fix:"));
+    }
+
+    [Test]
+    public void Every_settings_problem_is_listed_at_once_without_values()
+    {
+        var secretUrl = "ftp://private-host.corp.example/x";
+        var run = BuildRun.Start(
+            ["--target=Verify", "--deadline=soon", "--max-tokens=-3", "--litellm-urll=x", "--insecure=maybe"],
+            new Dictionary<string, string> { ["LITELLM_URL"] = secretUrl });
+
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        Assert.That(run.Output, Does.Contain("--deadline").And.Contain("--max-tokens").And.Contain("did you mean --litellm-url?").And.Contain("--insecure").And.Contain("LITELLM_URL"));
+        Assert.That(run.Output, Does.Contain("5 setting problem(s)"));
+        Assert.That(run.Output, Does.Not.Contain("private-host"));
+        Assert.That(run.Output, Does.Not.Contain("   at "));
+        Assert.That(File.Exists(run.ReportPath), Is.False, "a run stopped by its settings leaves nothing behind");
+    }
+
+    [Test]
+    public void A_key_passed_as_an_option_is_refused()
+    {
+        var run = BuildRun.Start(["--target=HealthCheck", "--api-key=sk-should-not-be-here"]);
+
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(run.Output, Does.Contain("LITELLM_API_KEY"));
+        Assert.That(run.Output, Does.Not.Contain("sk-should-not-be-here"));
+    }
+
+    [Test]
+    public void Plain_http_to_a_public_host_needs_an_explicit_opt_in()
+    {
+        var run = BuildRun.Start(["--target=HealthCheck", "--litellm-url=http://gateway.example.com:4000"]);
+
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0));
+        Assert.That(run.Output, Does.Contain("--allow-http"));
+        Assert.That(run.Output, Does.Not.Contain("gateway.example.com"));
+    }
+
+    [Test]
+    public void On_GitHub_Actions_masks_come_before_any_other_output_and_the_key_appears_only_there()
+    {
+        var canary = $"sk-canary-{Guid.NewGuid():N}";
+        var run = BuildRun.Start(
+            ["--target=Verify", "--deadline=1"],
+            new Dictionary<string, string>
+            {
+                ["GITHUB_ACTIONS"] = "true",
+                ["LITELLM_HOST"] = "gateway.tail1234.ts.net",
+                ["LITELLM_PORT"] = "1",
+                ["LITELLM_API_KEY"] = canary,
+            });
+
+        var lines = run.StandardOutput.Split('\n').Where(line => line.Length > 0).ToList();
+        var firstOther = lines.FindIndex(line => !line.StartsWith("::add-mask::", StringComparison.Ordinal));
+        var masks = lines.Take(firstOther).ToList();
+        Assert.That(masks, Does.Contain($"::add-mask::{canary}"));
+        Assert.That(masks, Does.Contain("::add-mask::gateway.tail1234.ts.net"));
+        Assert.That(masks, Does.Contain("::add-mask::gateway.tail1234.ts.net:1"));
+        Assert.That(masks, Does.Contain("::add-mask::https://gateway.tail1234.ts.net:1"));
+        Assert.That(lines.Skip(firstOther), Has.None.StartsWith("::add-mask::"));
+        Assert.That(string.Join('\n', lines.Skip(firstOther)) + run.StandardError + File.ReadAllText(run.ReportPath) + run.StepSummary, Does.Not.Contain(canary).And.Not.Contain("tail1234"));
+        Assert.That(run.StandardOutput, Does.Contain("::group::HealthCheck"));
+    }
+}

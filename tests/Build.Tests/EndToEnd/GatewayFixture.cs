@@ -1,0 +1,74 @@
+using Build.Tests.Support;
+using LiteLlmStandIn;
+
+namespace Build.Tests.EndToEnd;
+
+/// <summary>Shared pieces of the end-to-end tests: a test CA on disk, a canary key, a stand-in per test.</summary>
+public abstract class GatewayFixture
+{
+    protected TestCertificates Certificates { get; private set; } = null!;
+
+    protected string CaPath { get; private set; } = null!;
+
+    protected string Canary { get; } = $"sk-canary-{Guid.NewGuid():N}";
+
+    [OneTimeSetUp]
+    public void CreateAuthority()
+    {
+        Certificates = TestCertificates.Create();
+        CaPath = Path.Combine(Directory.CreateTempSubdirectory("verify-ca-").FullName, "ca.pem");
+        Certificates.WriteAuthorityPem(CaPath);
+    }
+
+    [OneTimeTearDown]
+    public void DisposeAuthority()
+    {
+        Certificates.Dispose();
+        Directory.Delete(Path.GetDirectoryName(CaPath)!, recursive: true);
+    }
+
+    protected Task<StandInServer> StartGatewayAsync(StandInOptions? options = null) =>
+        StandInServer.StartAsync((options ?? new StandInOptions()) with { Certificates = Certificates, MasterKey = (options ?? new StandInOptions()).MasterKey ?? Canary });
+
+    protected BuildRun Verify(StandInServer gateway, params string[] arguments) =>
+        Verify(gateway.BaseUrl.AbsoluteUri, Canary, arguments);
+
+    protected BuildRun Verify(string url, string? key, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string> { ["LITELLM_URL"] = url };
+        if (key is not null)
+        {
+            environment["LITELLM_API_KEY"] = key;
+        }
+
+        var run = BuildRun.Start(["--target=Verify", $"--ca-cert={CaPath}", "--deadline=5", .. arguments], environment);
+        AssertNothingLeaked(run, url, key);
+        return run;
+    }
+
+    /// <summary>The key and the gateway's address appear in no output, report or summary, whatever happened.</summary>
+    protected static void AssertNothingLeaked(BuildRun run, string url, string? key)
+    {
+        if (key is not null)
+        {
+            Assert.That(run.Everything, Does.Not.Contain(key), "the key leaked");
+        }
+
+        var authority = new Uri(url).Authority;
+        Assert.That(run.Everything, Does.Not.Contain(authority), "the gateway's host:port leaked");
+        Assert.That(run.Everything, Does.Not.Contain(StandInServer.UpstreamApiBase), "the upstream api base leaked");
+        Assert.That(run.Output, Does.Not.Contain("   at "), "a stack trace was printed");
+    }
+
+    protected static void AssertFailedWith(BuildRun run, string task, string failureId)
+    {
+        Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());
+        Assert.That((string?)run.Report["status"], Is.EqualTo("failed"), run.ToString());
+        Assert.That((string?)run.Task(task)["status"], Is.EqualTo("failed"), run.ToString());
+        Assert.That((string?)run.Task(task)["failure"], Is.EqualTo(failureId), run.ToString());
+        Assert.That((string?)run.Task(task)["hint"], Is.Not.Empty);
+        var errorLines = run.StandardError.Split('\n').Where(line => line.StartsWith("Error: ", StringComparison.Ordinal)).ToList();
+        Assert.That(errorLines, Has.Count.EqualTo(1), run.ToString());
+        Assert.That(errorLines[0], Does.Contain("Fix: "));
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Newtonsoft.Json.Linq;
+
+namespace Build.Tests.Support;
+
+/// <summary>One run of ./build.sh as a process: its exit code, output, report and step summary.</summary>
+public sealed class BuildRun
+{
+    private static readonly string[] InheritedSettings =
+        ["LITELLM_URL", "LITELLM_HOST", "LITELLM_PORT", "LITELLM_API_KEY", "LITELLM_MODEL", "LITELLM_CA_CERT", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "CI", "RUNNER_TEMP"];
+
+    public required int ExitCode { get; init; }
+
+    public required string StandardOutput { get; init; }
+
+    public required string StandardError { get; init; }
+
+    public required string WorkDirectory { get; init; }
+
+    public string Output => StandardOutput + StandardError;
+
+    public string ReportPath => Path.Combine(WorkDirectory, "report.json");
+
+    public string StepSummaryPath => Path.Combine(WorkDirectory, "step-summary.md");
+
+    public JObject Report => JObject.Parse(File.ReadAllText(ReportPath));
+
+    public string StepSummary => File.Exists(StepSummaryPath) ? File.ReadAllText(StepSummaryPath) : string.Empty;
+
+    public JToken Task(string name) =>
+        Report["tasks"]!.FirstOrDefault(task => (string?)task["name"] == name) ?? throw new AssertionException($"no task {name} in the report:\n{Report}");
+
+    /// <summary>Everything the run wrote: console, report and step summary.</summary>
+    public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary;
+
+    /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null)
+    {
+        var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
+        var start = new ProcessStartInfo(Repository.PathOf("build.sh"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (withReport)
+        {
+            start.ArgumentList.Add($"--report={Path.Combine(work, "report.json")}");
+        }
+
+        foreach (var name in InheritedSettings)
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["GITHUB_STEP_SUMMARY"] = Path.Combine(work, "step-summary.md");
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(90)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new AssertionException("./build.sh did not finish in time");
+        }
+
+        return new BuildRun
+        {
+            ExitCode = process.ExitCode,
+            StandardOutput = stdout.Result,
+            StandardError = stderr.Result,
+            WorkDirectory = work,
+        };
+    }
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
+}

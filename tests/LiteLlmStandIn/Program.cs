@@ -1,0 +1,45 @@
+using LiteLlmStandIn;
+
+// Starts the stand-in alone, for trying the build without a gateway. It is not LiteLLM.
+//   dotnet run --project tests/LiteLlmStandIn -- --port=4000 [--https --ca-out=standin-ca.pem] [--master-key=sk-local-1234]
+var options = new StandInOptions { Port = 4000 };
+string? caOut = null;
+foreach (var arg in args)
+{
+    var (name, value) = arg.Split('=', 2) is [var n, var v] ? (n, v) : (arg, string.Empty);
+    switch (name)
+    {
+        case "--port" when int.TryParse(value, out var port):
+            options = options with { Port = port };
+            break;
+        case "--https":
+            options = options with { Certificates = TestCertificates.Create() };
+            break;
+        case "--ca-out":
+            caOut = value;
+            break;
+        case "--master-key":
+            options = options with { MasterKey = value };
+            break;
+        case "--root-path":
+            options = options with { RootPath = value.TrimEnd('/') };
+            break;
+        default:
+            Console.Error.WriteLine($"Error: unknown option {name}. Fix: use --port=N, --https, --ca-out=PATH, --master-key=KEY or --root-path=/prefix.");
+            return 1;
+    }
+}
+
+await using var server = await StandInServer.StartAsync(options);
+if (options.Certificates is { } certificates)
+{
+    var path = caOut ?? "standin-ca.pem";
+    certificates.WriteAuthorityPem(path);
+    Console.WriteLine($"Test CA written to {path}: pass --ca-cert={path} to the build.");
+}
+
+Console.WriteLine($"LiteLLM stand-in (not LiteLLM) listening on {server.BaseUrl}; models: {string.Join(", ", options.Models)}. Ctrl-C stops it.");
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+await stop.Task;
+return 0;

@@ -1,0 +1,43 @@
+namespace LiteLlmStandIn;
+
+/// <summary>How the stand-in behaves. Model names pick chat behaviours, the way LiteLLM's mock_response does per model.</summary>
+public sealed record StandInOptions
+{
+    public int Port { get; init; }
+
+    /// <summary>Serve HTTPS with a certificate from <see cref="TestCertificates"/>; plain HTTP when null.</summary>
+    public TestCertificates? Certificates { get; init; }
+
+    public bool ExpiredCertificate { get; init; }
+
+    /// <summary>LiteLLM's master_key; null means no auth is checked (LiteLLM without master_key).</summary>
+    public string? MasterKey { get; init; }
+
+    /// <summary>With a database a wrong key is 401 token_not_found_in_db; without one it is 400 no_db_connection.</summary>
+    public bool HasDatabase { get; init; }
+
+    /// <summary>LiteLLM's SERVER_ROOT_PATH: every route moves under it.</summary>
+    public string RootPath { get; init; } = string.Empty;
+
+    /// <summary>Older LiteLLM versions sent the error code as a number.</summary>
+    public bool ErrorCodeAsNumber { get; init; }
+
+    public LivelinessMode Liveliness { get; init; } = LivelinessMode.Alive;
+
+    public bool Ready { get; init; } = true;
+
+    public TimeSpan Delay { get; init; } = TimeSpan.Zero;
+
+    public string Version { get; init; } = "1.74.9";
+
+    public IReadOnlyList<string> Models { get; init; } = ["gpt-4", "gpt-4o-mini", "reasoning", "flaky", "rate-limited", "boom", "broken-stream"];
+}
+
+public enum LivelinessMode
+{
+    Alive,
+    HtmlPage,
+    HugeBody,
+    Redirect,
+    ServerError,
+}

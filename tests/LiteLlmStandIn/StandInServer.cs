@@ -1,0 +1,327 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LiteLlmStandIn;
+
+/// <summary>A LiteLLM-shaped server on loopback: health, readiness, /health, models and chat completions.</summary>
+public sealed class StandInServer : IAsyncDisposable
+{
+    public const string UpstreamApiBase = "https://upstream-secret.internal.example:9443/v1";
+    public const string MockAnswer = "Hello from LiteLLM.";
+
+    private readonly WebApplication _app;
+    private readonly StandInOptions _options;
+    private int _flakyCalls;
+
+    private StandInServer(WebApplication app, StandInOptions options)
+    {
+        _app = app;
+        _options = options;
+    }
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public int Port => BaseUrl.Port;
+
+    /// <summary>Every request seen: method, path and the headers that carry keys (for tests that check where a key went).</summary>
+    public List<(string Method, string Path, string? Authorization)> Requests { get; } = [];
+
+    public static async Task<StandInServer> StartAsync(StandInOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (options.Certificates is { } certificates)
+                {
+                    listen.UseHttps(certificates.IssueServerCertificate(options.ExpiredCertificate));
+                }
+            });
+        });
+        var app = builder.Build();
+        var server = new StandInServer(app, options);
+        server.Map(app);
+        await app.StartAsync();
+        var address = app.Urls.First();
+        var port = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port;
+        server.BaseUrl = new Uri($"{(options.Certificates is null ? "http" : "https")}://localhost:{port}{options.RootPath}");
+        return server;
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            lock (Requests)
+            {
+                Requests.Add((context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.Headers.Authorization.FirstOrDefault()));
+            }
+
+            if (_options.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.Delay, context.RequestAborted);
+            }
+
+            var path = context.Request.Path.Value ?? string.Empty;
+            if (_options.RootPath.Length > 0)
+            {
+                if (!path.StartsWith(_options.RootPath, StringComparison.Ordinal))
+                {
+                    await Json(context, 404, new JsonObject { ["detail"] = "Not Found" });
+                    return;
+                }
+
+                context.Request.Path = path[_options.RootPath.Length..];
+            }
+
+            await next(context);
+        });
+
+        // Routing after the prefix is stripped, as behind LiteLLM's SERVER_ROOT_PATH.
+        app.UseRouting();
+
+        app.MapGet("/health/liveliness", Liveliness);
+        app.MapGet("/health/liveness", Liveliness);
+        app.MapGet("/health/readiness", Readiness);
+        app.MapGet("/health", DeepHealth);
+        app.MapGet("/v1/models", Models);
+        app.MapGet("/models", Models);
+        app.MapPost("/v1/chat/completions", Chat);
+        app.MapPost("/chat/completions", Chat);
+        app.MapFallback(context => Json(context, 404, new JsonObject { ["detail"] = "Not Found" }));
+    }
+
+    private async Task Liveliness(HttpContext context)
+    {
+        switch (_options.Liveliness)
+        {
+            case LivelinessMode.HtmlPage:
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<!DOCTYPE html><html><body><h1>Sign in to the corporate network</h1></body></html>");
+                return;
+            case LivelinessMode.HugeBody:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("\"" + new string('a', 2 * 1024 * 1024) + "\"");
+                return;
+            case LivelinessMode.Redirect:
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = "https://login.example.com/sso?next=/health/liveliness";
+                return;
+            case LivelinessMode.ServerError:
+                context.Response.StatusCode = 502;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync("<html><body>502 Bad Gateway</body></html>");
+                return;
+            default:
+                // LiteLLM answers with a bare JSON string.
+                await Json(context, 200, JsonValue.Create("I'm alive!"));
+                return;
+        }
+    }
+
+    private Task Readiness(HttpContext context)
+    {
+        if (!_options.Ready)
+        {
+            return Json(context, 503, new JsonObject { ["detail"] = "Service Unhealthy (Database not connected)" });
+        }
+
+        return Json(context, 200, new JsonObject
+        {
+            ["status"] = "healthy",
+            ["db"] = _options.HasDatabase ? "connected" : "Not connected",
+            ["cache"] = null,
+            ["litellm_version"] = _options.Version,
+            ["success_callbacks"] = new JsonArray(),
+        });
+    }
+
+    private Task DeepHealth(HttpContext context)
+    {
+        if (Authenticate(context) is { } denied)
+        {
+            return denied;
+        }
+
+        return Json(context, 200, new JsonObject
+        {
+            ["healthy_endpoints"] = new JsonArray(new JsonObject { ["model"] = "openai/gpt-4", ["api_base"] = UpstreamApiBase }),
+            ["unhealthy_endpoints"] = new JsonArray(new JsonObject { ["model"] = "openai/broken", ["api_base"] = UpstreamApiBase, ["error"] = $"AuthenticationError at {UpstreamApiBase}" }),
+            ["healthy_count"] = 1,
+            ["unhealthy_count"] = 1,
+        });
+    }
+
+    private Task Models(HttpContext context)
+    {
+        if (Authenticate(context) is { } denied)
+        {
+            return denied;
+        }
+
+        var data = new JsonArray(_options.Models.Select(model => (JsonNode)new JsonObject { ["id"] = model, ["object"] = "model", ["created"] = 1677610602, ["owned_by"] = "openai" }).ToArray());
+        return Json(context, 200, new JsonObject { ["data"] = data, ["object"] = "list" });
+    }
+
+    private async Task Chat(HttpContext context)
+    {
+        if (Authenticate(context) is { } denied)
+        {
+            await denied;
+            return;
+        }
+
+        JsonNode? request;
+        try
+        {
+            request = await JsonNode.ParseAsync(context.Request.Body);
+        }
+        catch (JsonException)
+        {
+            await Error(context, 400, "Invalid JSON in request body", "invalid_request_error");
+            return;
+        }
+
+        var model = request?["model"]?.GetValue<string>() ?? string.Empty;
+        var stream = request?["stream"]?.GetValue<bool>() ?? false;
+        if (!_options.Models.Contains(model))
+        {
+            await Error(context, 400, $"{{'error': '/chat/completions: Invalid model name passed in model={model}. Call `/v1/models` to view available models for your key.'}}", "None");
+            return;
+        }
+
+        switch (model)
+        {
+            case "rate-limited":
+                context.Response.Headers.RetryAfter = "120";
+                await Error(context, 429, "litellm.RateLimitError: Rate limit reached for gpt-4", "throttling_error");
+                return;
+            case "flaky" when Interlocked.Increment(ref _flakyCalls) <= 2:
+                context.Response.Headers.RetryAfter = "1";
+                await Error(context, 429, "No deployments available for selected model, Try again in 1 seconds.", "None");
+                return;
+            case "boom":
+                await Error(context, 500, "litellm.InternalServerError: upstream connection reset", "internal_server_error");
+                return;
+        }
+
+        context.Response.Headers["x-litellm-version"] = _options.Version;
+        context.Response.Headers["x-litellm-model-id"] = "0d7c5e0f4a9b";
+        context.Response.Headers["x-litellm-model-api-base"] = UpstreamApiBase;
+        var (content, finish) = model == "reasoning" ? (string.Empty, "length") : (MockAnswer, "stop");
+
+        if (stream)
+        {
+            await Stream(context, model, content, finish);
+            return;
+        }
+
+        await Json(context, 200, new JsonObject
+        {
+            ["id"] = "chatcmpl-standin",
+            ["created"] = 1773817678,
+            ["model"] = model,
+            ["object"] = "chat.completion",
+            ["system_fingerprint"] = null,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["finish_reason"] = finish,
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["content"] = content, ["role"] = "assistant" },
+            }),
+            ["usage"] = new JsonObject { ["completion_tokens"] = 20, ["prompt_tokens"] = 10, ["total_tokens"] = 30 },
+        });
+    }
+
+    private static async Task Stream(HttpContext context, string model, string content, string finish)
+    {
+        context.Response.ContentType = "text/event-stream";
+        async Task Frame(string data)
+        {
+            await context.Response.WriteAsync($"data: {data}\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        foreach (var word in content.Split(' '))
+        {
+            var delta = new JsonObject { ["content"] = word + " ", ["role"] = "assistant" };
+            await Frame(new JsonObject { ["id"] = "chatcmpl-standin", ["model"] = model, ["object"] = "chat.completion.chunk", ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta }) }.ToJsonString());
+        }
+
+        if (model == "broken-stream")
+        {
+            await Frame(new JsonObject { ["error"] = new JsonObject { ["message"] = "litellm.APIConnectionError: upstream closed", ["type"] = "None", ["code"] = "500" } }.ToJsonString());
+            return;
+        }
+
+        await Frame(new JsonObject { ["id"] = "chatcmpl-standin", ["model"] = model, ["object"] = "chat.completion.chunk", ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject(), ["finish_reason"] = finish }) }.ToJsonString());
+        await Frame("[DONE]");
+    }
+
+    /// <summary>LiteLLM's key lookup order and its answers to a missing, malformed or unknown key.</summary>
+    private Task? Authenticate(HttpContext context)
+    {
+        if (_options.MasterKey is null)
+        {
+            return null;
+        }
+
+        var headers = context.Request.Headers;
+        string? key = headers["x-litellm-api-key"].FirstOrDefault();
+        var authorization = headers.Authorization.FirstOrDefault();
+        if (key is null && authorization is not null)
+        {
+            if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+            {
+                return Error(context, 401, "Authentication Error, Malformed API Key passed in. Ensure Key has `Bearer ` prefix.", "auth_error");
+            }
+
+            key = authorization["Bearer ".Length..];
+        }
+
+        key ??= headers["API-Key"].FirstOrDefault() ?? headers["x-api-key"].FirstOrDefault();
+        if (string.IsNullOrEmpty(key))
+        {
+            return Error(context, 401, "Authentication Error, No api key passed in.", "auth_error");
+        }
+
+        if (key == _options.MasterKey)
+        {
+            return null;
+        }
+
+        return _options.HasDatabase
+            ? Error(context, 401, "Authentication Error, Invalid proxy server token passed. Unable to find token in cache or `LiteLLM_VerificationTokenTable`", "token_not_found_in_db")
+            : Error(context, 400, "No connected db.", "no_db_connection", nullParam: true);
+    }
+
+    private Task Error(HttpContext context, int status, string message, string type, bool nullParam = false)
+    {
+        JsonNode code = _options.ErrorCodeAsNumber ? JsonValue.Create(status) : JsonValue.Create(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Json(context, status, new JsonObject
+        {
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = nullParam ? null : "None", ["code"] = code },
+        });
+    }
+
+    private static async Task Json(HttpContext context, int status, JsonNode? body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body?.ToJsonString() ?? "null", Encoding.UTF8);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
