@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Build.Gateway;
+using Build.Settings;
+using Build.Tests.Support;
+
+namespace Build.Tests.Unit;
+
+/// <summary>The README's tables must say what the program does.</summary>
+[TestFixture]
+public sealed class ReadmeTests
+{
+    private static readonly string Readme = File.ReadAllText(Repository.PathOf("README.md"));
+
+    [Test]
+    public void The_troubleshooting_table_has_exactly_the_failure_classes_and_fixes()
+    {
+        var rows = Regex.Matches(Readme, @"^\| `([a-z-]+)` \| (.+?) \| (.+?) \|$", RegexOptions.Multiline)
+            .Select(match => (match.Groups[1].Value, match.Groups[2].Value, match.Groups[3].Value))
+            .ToList();
+        var classes = FailureClass.All.Select(failure => (failure.Id, failure.Title, failure.Fix)).ToList();
+        Assert.That(rows, Is.EquivalentTo(classes));
+    }
+
+    [Test]
+    public void Every_setting_is_in_the_settings_table()
+    {
+        foreach (var name in ArgumentNames.All)
+        {
+            Assert.That(Readme, Does.Contain($"`--{name}"), name);
+        }
+
+        foreach (var name in new[] { EnvironmentNames.LiteLlmUrl, EnvironmentNames.LiteLlmHost, EnvironmentNames.LiteLlmPort, EnvironmentNames.LiteLlmApiKey, EnvironmentNames.LiteLlmModel, EnvironmentNames.LiteLlmCaCert })
+        {
+            Assert.That(Readme, Does.Contain($"`{name}"), name);
+        }
+    }
+
+    [Test]
+    public void The_readme_keeps_its_two_commands()
+    {
+        Assert.That(Readme, Does.Contain("./build.sh --target=Verify"));
+        Assert.That(Readme, Does.Contain("dotnet test tests/Build.Tests"));
+        Assert.That(File.ReadAllText(Repository.PathOf(".ci/run")), Does.Contain("dotnet test tests/Build.Tests"));
+    }
+}
