@@ -22,7 +22,7 @@ public sealed class BuildContext : FrostingContext
         SettingsProblems = problems;
         Settings = settings ?? SettingsReader.Read(new FallbackSource()).Settings!;
         Commands = new WorkflowCommands(Settings.IsGitHubActions, Console.Out);
-        EgressPolicy = new EgressPolicy(EgressMode.Block);
+        EgressPolicy = new EgressPolicy(Settings.Egress);
 
         // Masks first: GitHub masks only what is printed after its ::add-mask::.
         foreach (var secret in RawSecrets(source).Concat(Settings.Secrets).Distinct())

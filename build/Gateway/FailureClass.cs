@@ -30,6 +30,7 @@ public sealed record FailureClass(string Id, string Title, string Fix)
     public static readonly FailureClass InvalidAnswer = new("invalid-answer", "The answer had no choices[0].message.content", "Check that the gateway is OpenAI-compatible and that the model returns text.");
     public static readonly FailureClass StreamBroken = new("stream-broken", "The stream broke off or carried an error", "Read the gateway's log; retry without --stream to see the plain error.");
     public static readonly FailureClass UnhealthyModels = new("unhealthy-models", "Some models failed the deep health check", "Fix the listed models' upstream credentials or endpoints in the proxy config.");
+    public static readonly FailureClass WorkflowAudit = new("workflow-audit", "The workflow audit found errors", "Fix each finding printed above (PATH:LINE: error RULE-ID: message — fix), then rerun `./build.sh --target=Harden --exclusive`.");
     public static readonly FailureClass EgressBlocked = new("egress-blocked", "A destination outside the egress allowlist was refused", "Only the gateway (and Tailscale while joining) may be contacted; check the URL, or use --egress=audit to investigate.");
     public static readonly FailureClass Cancelled = new("cancelled", "The run was cancelled", "Rerun when ready; the tailnet node, if any, was logged out.");
     public static readonly FailureClass Unexpected = new("unexpected", "An unexpected error occurred", "Rerun with --verbosity=diagnostic and report it with the log (secrets stay redacted).");

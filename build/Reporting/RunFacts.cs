@@ -11,5 +11,9 @@ public sealed class RunFacts
 
     public List<string> Warnings { get; } = [];
 
+    public List<Build.Hardening.AuditFinding> Findings { get; } = [];
+
+    public Build.Hardening.HardenRunnerState? HardenRunner { get; set; }
+
     public List<string> Notes { get; } = [];
 }

@@ -39,7 +39,21 @@ public static class RunReport
                 })),
             },
             ["warnings"] = new JArray(facts.Warnings.Select(redactor.Redact)),
+            ["workflowFindings"] = new JArray(facts.Findings.Select(finding => new JObject
+            {
+                ["path"] = finding.Path,
+                ["line"] = finding.Line,
+                ["severity"] = finding.Severity.ToString().ToLowerInvariant(),
+                ["rule"] = finding.RuleId,
+                ["message"] = redactor.Redact(finding.Message),
+                ["fix"] = finding.Fix,
+            })),
         };
+
+        if (facts.HardenRunner is { } agent)
+        {
+            report["hardenRunner"] = new JObject { ["running"] = agent.Running, ["egressPolicy"] = agent.EgressPolicy };
+        }
 
         if (facts.Health is { } health)
         {

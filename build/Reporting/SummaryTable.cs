@@ -51,6 +51,14 @@ public static class SummaryTable
             lines.Add($"| {result.Name} | {icon} {result.Status.ToString().ToLowerInvariant()} | {result.DurationMs} ms | {detail} |");
         }
 
+        if (facts.Findings.Count > 0)
+        {
+            lines.Add(string.Empty);
+            lines.Add("Workflow findings:");
+            lines.Add(string.Empty);
+            lines.AddRange(facts.Findings.Select(finding => $"- `{finding.Path}:{finding.Line}` {finding.Severity.ToString().ToLowerInvariant()} **{finding.RuleId}**: {Cell(redactor.Redact(finding.Message))} — {Cell(finding.Fix)}"));
+        }
+
         foreach (var warning in facts.Warnings)
         {
             lines.Add(string.Empty);

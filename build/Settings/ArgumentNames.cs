@@ -14,10 +14,14 @@ public static class ArgumentNames
     public const string MaxTokens = "max-tokens";
     public const string DeepHealth = "deep-health";
     public const string Stream = "stream";
+    public const string Workflows = "workflows";
+    public const string Harden = "harden";
+    public const string Egress = "egress";
+    public const string HardenAgentDir = "harden-agent-dir";
 
     /// <summary>Options the host itself handles; they may reach the arguments too.</summary>
     public static readonly IReadOnlyList<string> HostOptions = ["target", "t", "verbosity", "v", "exclusive", "e", "dryrun", "noop", "whatif", "tree", "showtree", "description", "descriptions", "showdescription", "version", "ver", "help", "h"];
 
     public static readonly IReadOnlyList<string> All =
-        [LiteLlmUrl, Model, HealthPath, CaCert, Insecure, AllowHttp, Deadline, Report, MaxTokens, DeepHealth, Stream];
+        [LiteLlmUrl, Model, HealthPath, CaCert, Insecure, AllowHttp, Deadline, Report, MaxTokens, DeepHealth, Stream, Workflows, Harden, Egress, HardenAgentDir];
 }

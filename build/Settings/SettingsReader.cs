@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Build.Security;
 
 namespace Build.Settings;
 
@@ -17,6 +18,7 @@ public static class SettingsReader
     public const string DefaultHealthPath = "/health/liveliness";
     public const string DefaultReportPath = "artifacts/verify-report.json";
     public const string DefaultTailnetPort = "8443";
+    public const string DefaultWorkflows = ".github/workflows";
     public static readonly TimeSpan LaptopDeadline = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan CiDeadline = TimeSpan.FromSeconds(60);
 
@@ -47,6 +49,10 @@ public static class SettingsReader
             Stream = ReadFlag(source, ArgumentNames.Stream, problems),
             IsGitHubActions = isGitHubActions,
             StepSummaryPath = NullIfEmpty(source.Environment(EnvironmentNames.GitHubStepSummary)),
+            WorkflowsDirectory = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) ?? DefaultWorkflows,
+            HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
+            Egress = ReadMode(source, ArgumentNames.Egress, problems),
+            HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
         };
 
         return (problems.Count == 0 ? settings : null, problems);
@@ -298,6 +304,20 @@ public static class SettingsReader
             default:
                 problems.Add($"--{name}: is a switch; write --{name} or --{name}=false");
                 return false;
+        }
+    }
+
+    private static EgressMode ReadMode(ISettingsSource source, string name, List<string> problems)
+    {
+        switch (source.Argument(name)?.ToLowerInvariant())
+        {
+            case null or "block":
+                return EgressMode.Block;
+            case "audit":
+                return EgressMode.Audit;
+            default:
+                problems.Add($"--{name}: must be audit or block, such as --{name}=audit");
+                return EgressMode.Block;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Build.Security;
 
 namespace Build.Settings;
 
@@ -33,6 +34,15 @@ public sealed record VerifySettings
     public bool Stream { get; init; }
 
     public bool IsGitHubActions { get; init; }
+
+    public string WorkflowsDirectory { get; init; } = SettingsReader.DefaultWorkflows;
+
+    /// <summary>Block fails Harden on any error finding; audit reports and passes.</summary>
+    public bool HardenBlocks { get; init; } = true;
+
+    public EgressMode Egress { get; init; } = EgressMode.Block;
+
+    public string HardenAgentDirectory { get; init; } = Build.Hardening.HardenRunnerState.DefaultDirectory;
 
     public string? StepSummaryPath { get; init; }
 

@@ -3,6 +3,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
+[IsDependentOn(typeof(Harden))]
 [TaskDescription("Asks the gateway's cheap health endpoints (liveliness, then readiness) until the deadline; /health only with --deep-health")]
 public sealed class HealthCheck : VerificationTask
 {

@@ -1,0 +1,29 @@
+namespace Build.Hardening;
+
+/// <summary>The rule ids of the workflow audit, with their fixes (README: Harden).</summary>
+public static class AuditRules
+{
+    public const string UnpinnedUses = "unpinned-uses";
+    public const string ExcessivePermissions = "excessive-permissions";
+    public const string TemplateInjection = "template-injection";
+    public const string DangerousTriggers = "dangerous-triggers";
+    public const string Artipacked = "artipacked";
+    public const string SecretsInherit = "secrets-inherit";
+    public const string OverprovisionedSecrets = "overprovisioned-secrets";
+    public const string HardenRunnerFirst = "harden-runner-first";
+    public const string HardenRunnerAudit = "harden-runner-audit";
+    public const string Syntax = "syntax";
+
+    /// <summary>
+    /// Contexts that nobody outside the repository can influence, allowed inside <c>run:</c>.
+    /// Everything else (event data, inputs, secrets, step outputs) must pass through <c>env:</c>.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SafeExpressions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "github.run_id", "github.run_number", "github.run_attempt", "github.sha", "github.workspace",
+        "github.job", "github.action_path", "runner.os", "runner.arch", "runner.temp", "runner.tool_cache", "job.status",
+    };
+
+    public const string HardenRunnerAction = "step-security/harden-runner";
+    public const string CheckoutAction = "actions/checkout";
+}
