@@ -1,3 +1,4 @@
+using Build.Gateway;
 using Build.Reporting;
 using Cake.Core;
 using Cake.Frosting;
@@ -20,7 +21,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 context.Error($"  {problem}");
             }
 
-            throw new CakeException(2, $"{context.SettingsProblems.Count} setting problem(s), listed above. Fix: correct them (./build.sh --help, README: Settings).");
+            throw new CakeException(2, $"{context.SettingsProblems.Count} setting problem(s), listed above. Fix: {FailureClass.Settings.Fix}");
         }
 
         if (context.Settings.Insecure)

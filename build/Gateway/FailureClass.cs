@@ -15,7 +15,6 @@ public sealed record FailureClass(string Id, string Title, string Fix)
     public static readonly FailureClass TlsExpired = new("tls-expired", "The TLS certificate has expired or is not yet valid", "Renew the gateway's certificate (`tailscale serve` renews its own) and check both machines' clocks.");
     public static readonly FailureClass Tls = new("tls", "The TLS handshake failed", "Check that the port speaks HTTPS (an http:// gateway needs an http:// URL) and that the certificate is valid.");
     public static readonly FailureClass Redirect = new("redirect", "The gateway answered with a redirect", "Point --litellm-url at the final address; redirects are not followed so the key never leaves the gateway's origin.");
-    public static readonly FailureClass Unauthorized = new("unauthorized", "The gateway demanded a key (401)", "Set LITELLM_API_KEY to a valid key (a virtual key or the master key).");
     public static readonly FailureClass Forbidden = new("forbidden", "The key is not allowed here (403)", "Use a key that may call this route and model, or widen the key's allowed models.");
     public static readonly FailureClass NotFound = new("not-found", "The path was not found (404)", "Include LiteLLM's SERVER_ROOT_PATH prefix in the URL (https://host:8443/prefix), or set --health-path for a gateway that is not LiteLLM.");
     public static readonly FailureClass ServerError = new("server-error", "The gateway failed (5xx)", "Read the gateway's log: the proxy or its upstream provider failed.");

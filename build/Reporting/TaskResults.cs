@@ -24,8 +24,6 @@ public sealed class TaskResults
 
     public TaskResult? Find(string name) => _results.FirstOrDefault(result => result.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    public bool Passed(string name) => Find(name)?.Status == CheckStatus.Passed;
-
     public void Pass(string name, string detail) => Set(new TaskResult(name, CheckStatus.Passed, 0, detail, null, null));
 
     public void Fail(string name, Failure failure) => Set(new TaskResult(name, CheckStatus.Failed, 0, failure.Reason, failure.Fix, failure.Id));

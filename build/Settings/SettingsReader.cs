@@ -74,9 +74,6 @@ public static class SettingsReader
         return IPAddress.TryParse(url.Host, out var address) && IsTailnetAddress(address);
     }
 
-    public static bool IsLoopback(Uri url) =>
-        url.IsLoopback || url.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>Tailscale's CGNAT range, 100.64.0.0/10.</summary>
     public static bool IsTailnetAddress(IPAddress address)
     {

@@ -46,6 +46,15 @@ public abstract class GatewayFixture
         return run;
     }
 
+    /// <summary>Runs ./build.sh with exactly these arguments, the gateway's URL and the canary key in the environment.</summary>
+    protected BuildRun Run(StandInServer gateway, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string> { ["LITELLM_URL"] = gateway.BaseUrl.AbsoluteUri, ["LITELLM_API_KEY"] = Canary };
+        var run = BuildRun.Start(arguments, environment);
+        AssertNothingLeaked(run, gateway.BaseUrl.AbsoluteUri, Canary);
+        return run;
+    }
+
     /// <summary>The key and the gateway's address appear in no output, report or summary, whatever happened.</summary>
     protected static void AssertNothingLeaked(BuildRun run, string url, string? key)
     {

@@ -83,10 +83,7 @@ public sealed class VerifyTests : GatewayFixture
     public async Task A_certificate_from_an_unknown_CA_is_refused_without_ca_cert()
     {
         await using var gateway = await StartGatewayAsync();
-        var environment = new Dictionary<string, string> { ["LITELLM_URL"] = gateway.BaseUrl.AbsoluteUri, ["LITELLM_API_KEY"] = Canary };
-        var run = BuildRun.Start(["--target=Verify", "--deadline=5"], environment);
-
-        AssertNothingLeaked(run, gateway.BaseUrl.AbsoluteUri, Canary);
+        var run = Run(gateway, "--target=Verify", "--deadline=5");
         AssertFailedWith(run, "HealthCheck", "tls-untrusted");
         Assert.That(gateway.Requests, Is.Empty, "a request crossed an unverified connection");
     }
@@ -111,8 +108,7 @@ public sealed class VerifyTests : GatewayFixture
     public async Task Insecure_skips_verification_loudly()
     {
         await using var gateway = await StartGatewayAsync();
-        var environment = new Dictionary<string, string> { ["LITELLM_URL"] = gateway.BaseUrl.AbsoluteUri, ["LITELLM_API_KEY"] = Canary };
-        var run = BuildRun.Start(["--target=Verify", "--insecure", "--deadline=5"], environment);
+        var run = Run(gateway, "--target=Verify", "--insecure", "--deadline=5");
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("TLS verification is OFF"));
@@ -266,8 +262,7 @@ public sealed class VerifyTests : GatewayFixture
     public async Task ChatSmoke_runs_alone_with_exclusive()
     {
         await using var gateway = await StartGatewayAsync();
-        var environment = new Dictionary<string, string> { ["LITELLM_URL"] = gateway.BaseUrl.AbsoluteUri, ["LITELLM_API_KEY"] = Canary };
-        var run = BuildRun.Start(["--target=ChatSmoke", "--exclusive", $"--ca-cert={CaPath}"], environment);
+        var run = Run(gateway, "--target=ChatSmoke", "--exclusive", $"--ca-cert={CaPath}");
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(gateway.Requests.Select(request => request.Path), Is.EqualTo(new[] { "/v1/chat/completions" }));
@@ -278,10 +273,7 @@ public sealed class VerifyTests : GatewayFixture
     public async Task A_failing_exclusive_target_exits_non_zero_with_one_line()
     {
         await using var gateway = await StartGatewayAsync();
-        var environment = new Dictionary<string, string> { ["LITELLM_URL"] = gateway.BaseUrl.AbsoluteUri, ["LITELLM_API_KEY"] = Canary };
-        var run = BuildRun.Start(["--target=ChatSmoke", "--exclusive", $"--ca-cert={CaPath}", "--model=boom"], environment);
-
-        AssertNothingLeaked(run, gateway.BaseUrl.AbsoluteUri, Canary);
+        var run = Run(gateway, "--target=ChatSmoke", "--exclusive", $"--ca-cert={CaPath}", "--model=boom");
         AssertFailedWith(run, "ChatSmoke", "server-error");
     }
 
