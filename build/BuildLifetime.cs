@@ -37,7 +37,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
-        if (!context.ReportPublished && context.SettingsProblems.Count == 0)
+        // A dry run, --tree or a settings stop ran no task: nothing to report, nothing left behind.
+        if (!context.ReportPublished && context.Results.All.Count > 0)
         {
             RunPublisher.Publish(context, printTable: false);
         }
