@@ -41,5 +41,6 @@ if (options.Certificates is { } certificates)
 Console.WriteLine($"LiteLLM stand-in (not LiteLLM) listening on {server.BaseUrl}; models: {string.Join(", ", options.Models)}. Ctrl-C stops it.");
 var stop = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+server.Stopping.Register(() => stop.TrySetResult());
 await stop.Task;
 return 0;

@@ -29,6 +29,9 @@ public sealed class StandInServer : IAsyncDisposable
 
     public int Port => BaseUrl.Port;
 
+    /// <summary>Cancelled when the host stops (SIGTERM included).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Every request seen: method, path and the headers that carry keys (for tests that check where a key went).</summary>
     public List<(string Method, string Path, string? Authorization)> Requests { get; } = [];
 
