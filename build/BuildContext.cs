@@ -2,6 +2,7 @@ using Build.Gateway;
 using Build.Reporting;
 using Build.Security;
 using Build.Settings;
+using Build.Tailnet;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
@@ -55,7 +56,38 @@ public sealed class BuildContext : FrostingContext
 
     public bool ReportPublished { get; set; }
 
-    public GatewayClient Gateway => _gateway ??= new GatewayClient(Settings, EgressPolicy);
+    /// <summary>Set by ConnectTailnet; the gateway's traffic then goes through its proxy, if it has one.</summary>
+    public TailnetSession? Tailnet { get; set; }
+
+    public GatewayClient Gateway => _gateway ??= new GatewayClient(Settings, EgressPolicy, Tailnet?.Proxy, retryNameResolution: Tailnet is not null);
+
+    /// <summary>A value learned at run time (an address, a token): redacted and, on GitHub Actions, masked before any use.</summary>
+    public void RegisterSecret(string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            Redactor.Add(value);
+            Commands.AddMask(value);
+        }
+    }
+
+    /// <summary>Any other HTTP client the build needs (downloads, tokens): through the egress policy, no redirects, bounded.</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var sockets = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(15) };
+        return new HttpClient(new EgressHandler(EgressPolicy, sockets)) { Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    /// <summary>Ends the tailnet session, once, and records what happened for the summary.</summary>
+    public void DisconnectTailnet()
+    {
+        if (Tailnet is { Disconnected: false } session)
+        {
+            var outcome = session.DisconnectAsync(CancellationToken.None).GetAwaiter().GetResult();
+            Facts.Notes.Add($"tailnet: {outcome}");
+            Info($"Tailnet: {outcome}");
+        }
+    }
 
     // Cake's log redacts (see RedactingLog); "{0}" keeps braces in gateway messages from being read as a format.
     public void Info(string message) => Log.Write(Verbosity.Normal, LogLevel.Information, "{0}", message);

@@ -37,6 +37,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
+        context.DisconnectTailnet();
+
         // A dry run, --tree or a settings stop ran no task: nothing to report, nothing left behind.
         if (!context.ReportPublished && context.Results.All.Count > 0)
         {

@@ -39,6 +39,7 @@ public static class RunReport
                 })),
             },
             ["warnings"] = new JArray(facts.Warnings.Select(redactor.Redact)),
+            ["notes"] = new JArray(facts.Notes.Select(redactor.Redact)),
             ["workflowFindings"] = new JArray(facts.Findings.Select(finding => new JObject
             {
                 ["path"] = finding.Path,

@@ -59,6 +59,12 @@ public static class SummaryTable
             lines.AddRange(facts.Findings.Select(finding => $"- `{finding.Path}:{finding.Line}` {finding.Severity.ToString().ToLowerInvariant()} **{finding.RuleId}**: {Cell(redactor.Redact(finding.Message))} — {Cell(finding.Fix)}"));
         }
 
+        foreach (var note in facts.Notes)
+        {
+            lines.Add(string.Empty);
+            lines.Add($"> {Cell(redactor.Redact(note))}");
+        }
+
         foreach (var warning in facts.Warnings)
         {
             lines.Add(string.Empty);

@@ -10,7 +10,19 @@ public static class EnvironmentNames
     public const string LiteLlmModel = "LITELLM_MODEL";
     public const string LiteLlmCaCert = "LITELLM_CA_CERT";
 
+    public const string TsOAuthClientId = "TS_OAUTH_CLIENT_ID";
+    public const string TsOAuthSecret = "TS_OAUTH_SECRET";
+    public const string TsAudience = "TS_AUDIENCE";
+    public const string TsAuthKey = "TS_AUTHKEY";
+
     public const string GitHubActions = "GITHUB_ACTIONS";
+    public const string GitHubRepository = "GITHUB_REPOSITORY";
+    public const string GitHubRunId = "GITHUB_RUN_ID";
+    public const string GitHubRunAttempt = "GITHUB_RUN_ATTEMPT";
+    public const string RunnerTemp = "RUNNER_TEMP";
+    public const string RunnerToolCache = "RUNNER_TOOL_CACHE";
+    public const string OidcRequestUrl = "ACTIONS_ID_TOKEN_REQUEST_URL";
+    public const string OidcRequestToken = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
     public const string GitHubStepSummary = "GITHUB_STEP_SUMMARY";
     public const string Ci = "CI";
 }

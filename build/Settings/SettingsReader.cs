@@ -53,6 +53,7 @@ public static class SettingsReader
             HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
             Egress = ReadMode(source, ArgumentNames.Egress, problems),
             HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
+            Tailnet = Build.Tailnet.TailnetSettingsReader.Read(source, problems),
         };
 
         return (problems.Count == 0 ? settings : null, problems);

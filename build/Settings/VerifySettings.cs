@@ -42,6 +42,8 @@ public sealed record VerifySettings
 
     public EgressMode Egress { get; init; } = EgressMode.Block;
 
+    public Build.Tailnet.TailnetSettings Tailnet { get; init; } = new();
+
     public string HardenAgentDirectory { get; init; } = Build.Hardening.HardenRunnerState.DefaultDirectory;
 
     public string? StepSummaryPath { get; init; }
@@ -64,6 +66,8 @@ public sealed record VerifySettings
                 secrets.Add(GatewayUrl.IdnHost);
                 secrets.Add(GatewayUrl.Host);
             }
+
+            secrets.AddRange(Tailnet.Secrets);
 
             return secrets.Distinct().ToList();
         }

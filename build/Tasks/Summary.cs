@@ -10,6 +10,7 @@ public sealed class Summary : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
+        context.DisconnectTailnet();
         RunPublisher.Publish(context, printTable: true);
         if (context.Results.FirstFailure is { } failure)
         {

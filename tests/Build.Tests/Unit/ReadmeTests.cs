@@ -29,7 +29,7 @@ public sealed class ReadmeTests
             Assert.That(Readme, Does.Contain($"`--{name}"), name);
         }
 
-        foreach (var name in new[] { EnvironmentNames.LiteLlmUrl, EnvironmentNames.LiteLlmHost, EnvironmentNames.LiteLlmPort, EnvironmentNames.LiteLlmApiKey, EnvironmentNames.LiteLlmModel, EnvironmentNames.LiteLlmCaCert })
+        foreach (var name in new[] { EnvironmentNames.LiteLlmUrl, EnvironmentNames.LiteLlmHost, EnvironmentNames.LiteLlmPort, EnvironmentNames.LiteLlmApiKey, EnvironmentNames.LiteLlmModel, EnvironmentNames.LiteLlmCaCert, EnvironmentNames.TsOAuthSecret, EnvironmentNames.TsOAuthClientId, EnvironmentNames.TsAudience, EnvironmentNames.TsAuthKey })
         {
             Assert.That(Readme, Does.Contain($"`{name}"), name);
         }

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Build.Gateway;
+
+namespace Build.Tailnet;
+
+public sealed record PeerReport(TailscaleStatus Status, TailnetPeer Peer, bool Direct, string Path);
+
+/// <summary>Requires the gateway's node among the peers and online, then a tailscale ping that answers, until the deadline.</summary>
+public static class PeerCheck
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<PeerReport> RunAsync(TailscaleCli cli, string host, TimeSpan deadline, Action<string> registerSecret, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        TailscaleStatus status;
+        TailnetPeer? peer;
+
+        // A new node's peers can take ~30 s to appear: poll until the deadline.
+        while (true)
+        {
+            status = await cli.StatusAsync(cancellationToken);
+            if (!status.Running)
+            {
+                throw new CheckFailedException(status.BackendState is "NeedsLogin" or "NeedsMachineAuth" or "Stopped" or "NoState"
+                    ? Failure.Of(FailureClass.TailnetLoggedOut, $"tailscale's state is {status.BackendState}")
+                    : Failure.Of(FailureClass.TailnetUpTimeout, $"tailscale's state is {status.BackendState}"));
+            }
+
+            peer = status.FindPeer(host);
+            if (peer is { Online: true } || clock.Elapsed + PollInterval >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+
+        if (peer is null)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.GatewayNotPeer, $"No peer has the gateway's name or address ({status.Peers.Count} peer(s) visible)"));
+        }
+
+        foreach (var address in peer.Addresses)
+        {
+            registerSecret(address);
+        }
+
+        // The full MagicDNS name, not the short host name: a short name like "litellm" would redact ordinary words.
+        registerSecret(peer.DnsName);
+        if (!peer.Online)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.PeerOffline));
+        }
+
+        var attempts = 0;
+        ProcessResult ping;
+        do
+        {
+            attempts++;
+            var remaining = deadline - clock.Elapsed;
+            var wait = remaining > TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(10) : remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
+            ping = await cli.RunAsync(["ping", "-c", "1", "--until-direct=false", $"--timeout={(int)Math.Ceiling(wait.TotalSeconds)}s", host], cancellationToken, wait + TimeSpan.FromSeconds(5));
+        }
+        while (ping.ExitCode != 0 && clock.Elapsed + PollInterval < deadline && await Delay(cancellationToken));
+
+        if (ping.ExitCode != 0)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.PingNoReply, $"tailscale ping had no reply ({attempts} attempt(s) in {clock.Elapsed.TotalSeconds:0} s)"));
+        }
+
+        var direct = !ping.StandardOutput.Contains("via DERP", StringComparison.Ordinal);
+        return new PeerReport(status, peer, direct, direct ? "direct" : "relayed (DERP)");
+    }
+
+    private static async Task<bool> Delay(CancellationToken cancellationToken)
+    {
+        await Task.Delay(PollInterval, cancellationToken);
+        return true;
+    }
+}

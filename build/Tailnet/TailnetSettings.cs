@@ -1,0 +1,57 @@
+namespace Build.Tailnet;
+
+public enum TailnetMode
+{
+    /// <summary>Off for loopback and non-tailnet gateways, reuse when a local tailscale runs, join when credentials are set.</summary>
+    Auto,
+
+    /// <summary>Use the tailscale already up on this machine (a laptop).</summary>
+    Reuse,
+
+    /// <summary>Bring up a private, ephemeral, tagged, rootless node for this run (CI).</summary>
+    Join,
+
+    Off,
+}
+
+public enum JoinCredential
+{
+    None,
+    OAuthSecret,
+    WorkloadIdentity,
+    AuthKey,
+}
+
+/// <summary>How ConnectTailnet reaches the gateway; secrets stay here and never reach an argument list.</summary>
+public sealed record TailnetSettings
+{
+    public const string DefaultVersion = "1.94.2";
+    public const string DefaultTags = "tag:ci";
+    public const string DefaultPackages = "https://pkgs.tailscale.com";
+
+    public TailnetMode Mode { get; init; } = TailnetMode.Auto;
+
+    public string Version { get; init; } = DefaultVersion;
+
+    public string Tags { get; init; } = DefaultTags;
+
+    public Uri Packages { get; init; } = new(DefaultPackages);
+
+    public string? OAuthClientId { get; init; }
+
+    public string? OAuthSecret { get; init; }
+
+    public string? Audience { get; init; }
+
+    public string? AuthKey { get; init; }
+
+    /// <summary>Join credentials in the documented order: OAuth secret, workload identity federation, auth key.</summary>
+    public JoinCredential Credential =>
+        OAuthSecret is not null ? JoinCredential.OAuthSecret
+        : OAuthClientId is not null && Audience is not null ? JoinCredential.WorkloadIdentity
+        : AuthKey is not null ? JoinCredential.AuthKey
+        : JoinCredential.None;
+
+    public IEnumerable<string> Secrets =>
+        new[] { OAuthSecret, AuthKey, OAuthClientId }.OfType<string>();
+}

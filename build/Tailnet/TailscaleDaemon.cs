@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Build.Gateway;
+
+namespace Build.Tailnet;
+
+/// <summary>
+/// This run's own tailscaled: userspace networking (no TUN, no sudo, host DNS untouched), state in
+/// memory (an ephemeral node), a private socket, and a SOCKS5 proxy on loopback for the gateway's traffic.
+/// </summary>
+public sealed class TailscaleDaemon : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    private readonly Process _process;
+
+    private TailscaleDaemon(Process process, string directory, string socket, int socksPort)
+    {
+        _process = process;
+        Directory = directory;
+        Socket = socket;
+        SocksPort = socksPort;
+    }
+
+    /// <summary>Private folder (0700) holding the socket, the log and, briefly, key files.</summary>
+    public string Directory { get; }
+
+    public string Socket { get; }
+
+    public int SocksPort { get; }
+
+    public IWebProxy Proxy => new WebProxy(new Uri($"socks5://127.0.0.1:{SocksPort}"));
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static async Task<TailscaleDaemon> StartAsync(string tailscaled, string tailscale, string tempRoot, CancellationToken cancellationToken)
+    {
+        var directory = Path.Combine(tempRoot, $"ts-verify-{Guid.NewGuid():N}"[..20]);
+        System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var socket = Path.Combine(directory, "tailscaled.sock");
+        var port = FreePort();
+        var process = ProcessRun.Start(
+            tailscaled,
+            ["--tun=userspace-networking", "--state=mem:", $"--socket={socket}", $"--socks5-server=127.0.0.1:{port}", "--no-logs-no-support"],
+            Path.Combine(directory, "tailscaled.log"));
+        var daemon = new TailscaleDaemon(process, directory, socket, port);
+
+        var cli = new TailscaleCli(tailscale, socket);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                daemon.Dispose();
+                throw new CheckFailedException(Failure.Of(FailureClass.TailscaleFailed, $"tailscaled exited at start (code {process.ExitCode})"));
+            }
+
+            var status = await cli.RunAsync(["status", "--json"], cancellationToken, TimeSpan.FromSeconds(5));
+            if (TailscaleStatus.Parse(status.StandardOutput) is not null)
+            {
+                return daemon;
+            }
+
+            if (clock.Elapsed > StartTimeout)
+            {
+                daemon.Dispose();
+                throw new CheckFailedException(Failure.Of(FailureClass.TailscaleFailed, $"tailscaled did not answer within {StartTimeout.TotalSeconds:0} s"));
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>Writes a secret to a 0600 file in the private folder, for <c>--auth-key=file:</c> / <c>--id-token=file:</c>.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public string WriteSecretFile(string name, string content)
+    {
+        var path = Path.Combine(Directory, name);
+        using (var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(content);
+        }
+
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,78 @@
+using Build.Gateway;
+using Build.Settings;
+using Build.Tailnet;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskDescription("Reaches the gateway's tailnet: reuses this machine's tailscale, or joins a rootless ephemeral tag:ci node (--tailnet=auto|reuse|join|off)")]
+[IsDependentOn(typeof(Harden))]
+public sealed class ConnectTailnet : VerificationTask
+{
+    protected override async Task<string> CheckAsync(BuildContext context)
+    {
+        var settings = context.Settings;
+        var host = settings.GatewayUrl.Host;
+        var mode = settings.Tailnet.Mode;
+        var token = context.Cancellation.Token;
+        if (mode == TailnetMode.Auto)
+        {
+            if (settings.GatewayUrl.IsLoopback || !IsTailnetHost(settings.GatewayUrl))
+            {
+                return settings.GatewayUrl.IsLoopback ? "off (loopback gateway)" : "off (the gateway is not a *.ts.net or 100.x address)";
+            }
+
+            mode = await LocalTailscaleRunsAsync(token) ? TailnetMode.Reuse
+                : settings.Tailnet.Credential != JoinCredential.None ? TailnetMode.Join
+                : throw new CheckFailedException(Failure.Of(FailureClass.TailnetNoCredentials));
+        }
+
+        switch (mode)
+        {
+            case TailnetMode.Off:
+                return "off (--tailnet=off)";
+            case TailnetMode.Reuse:
+                var program = TailscaleCli.Find("tailscale") ?? throw new CheckFailedException(Failure.Of(FailureClass.TailscaleNotFound));
+                var cli = new TailscaleCli(program, socket: null);
+                var report = await PeerCheck.RunAsync(cli, host, settings.Deadline, context.RegisterSecret, token);
+                context.Tailnet = new TailnetSession(TailnetMode.Reuse, cli, null, report);
+                return Describe("reused this machine's tailscale", report);
+            default:
+                if (OperatingSystem.IsWindows())
+                {
+                    throw new CheckFailedException(Failure.Of(FailureClass.TailscaleFailed, "--tailnet=join runs on Linux and macOS") with { Fix = "On Windows run `tailscale up` and use --tailnet=reuse." });
+                }
+
+                var session = await new TailnetJoin(context).RunAsync(token);
+                context.Tailnet = session;
+                return Describe($"joined as an ephemeral {settings.Tailnet.Tags} node (rootless, userspace)", session.Report);
+        }
+    }
+
+    private static bool IsTailnetHost(Uri url) =>
+        url.Host.EndsWith(".ts.net", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(url.Host, out var address) && SettingsReader.IsTailnetAddress(address));
+
+    private static async Task<bool> LocalTailscaleRunsAsync(CancellationToken cancellationToken)
+    {
+        if (TailscaleCli.Find("tailscale") is not { } program)
+        {
+            return false;
+        }
+
+        try
+        {
+            return (await new TailscaleCli(program, socket: null).StatusAsync(cancellationToken)).Running;
+        }
+        catch (CheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static string Describe(string how, PeerReport report)
+    {
+        var tags = report.Status.SelfTags.Count > 0 ? string.Join(",", report.Status.SelfTags) : "no tags";
+        return $"{how}; node tags {tags}; gateway node online, path {report.Path}";
+    }
+}
