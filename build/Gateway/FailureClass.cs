@@ -18,6 +18,7 @@ public sealed record FailureClass(string Id, string Title, string Fix)
     public static readonly FailureClass Forbidden = new("forbidden", "The key is not allowed here (403)", "Use a key that may call this route and model, or widen the key's allowed models.");
     public static readonly FailureClass NotFound = new("not-found", "The path was not found (404)", "Include LiteLLM's SERVER_ROOT_PATH prefix in the URL (https://host:8443/prefix), or set --health-path for a gateway that is not LiteLLM.");
     public static readonly FailureClass ServerError = new("server-error", "The gateway failed (5xx)", "Read the gateway's log: the proxy or its upstream provider failed.");
+    public static readonly FailureClass Rejected = new("rejected", "The gateway rejected the request (4xx)", "Read the gateway's message in the detail and check --model and --max-tokens against what the gateway accepts.");
     public static readonly FailureClass NotReady = new("not-ready", "The gateway is not ready (503)", "Check the gateway's database and cache connections (`/health/readiness` says which).");
     public static readonly FailureClass NotGateway = new("not-gateway", "Something other than the gateway answered", "Check the URL and port: the answer was not the gateway's (an HTML page from a proxy or portal?).");
     public static readonly FailureClass BodyTooLarge = new("body-too-large", "The answer was larger than 1 MiB", "Check that the URL points at the gateway; a health or chat answer is small.");
@@ -43,6 +44,7 @@ public sealed record FailureClass(string Id, string Title, string Fix)
     public static readonly FailureClass ChecksumMismatch = new("checksum-mismatch", "The Tailscale download does not match its SHA-256", "Do not use it: check --tailscale-pkgs-url and retry later; report it if it persists.");
     public static readonly FailureClass TailscaleDownload = new("tailscale-download", "Tailscale could not be downloaded", "Allow pkgs.tailscale.com:443 (harden-runner allowed endpoints), or put tailscale and tailscaled on PATH.");
     public static readonly FailureClass OidcToken = new("oidc-token", "GitHub's OIDC token could not be obtained", "Give the job `permissions: id-token: write` for workload identity federation.");
+    public static readonly FailureClass JoinUnsupported = new("join-unsupported", "--tailnet=join runs on Linux and macOS only", "On Windows run `tailscale up` and use --tailnet=reuse.");
     public static readonly FailureClass TailscaleFailed = new("tailscale-failed", "tailscale failed", "Rerun with --verbosity=diagnostic to see tailscale's own message (secrets stay redacted).");
     public static readonly FailureClass WorkflowAudit = new("workflow-audit", "The workflow audit found errors", "Fix each finding printed above (PATH:LINE: error RULE-ID: message — fix), then rerun `./build.sh --target=Harden --exclusive`.");
     public static readonly FailureClass EgressBlocked = new("egress-blocked", "A destination outside the egress allowlist was refused", "Only the gateway (and Tailscale while joining) may be contacted; check the URL, or use --egress=audit to investigate.");

@@ -24,7 +24,7 @@ public sealed class HealthProbe(GatewayClient client)
         }
 
         var body = LenientJson.Parse(live.Body);
-        if (body is null && live.Body.Trim().Length > 0 || live.LooksLikeHtml)
+        if ((body is null && live.Body.Trim().Length > 0) || live.LooksLikeHtml)
         {
             throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{healthPath} answered {live.Code} with a body that is not JSON"));
         }

@@ -29,7 +29,8 @@ public static class StatusFailures
             >= 500 when response.LooksLikeHtml => Failure.Of(FailureClass.NotGateway, $"{what} answered {code} with an HTML page"),
             >= 500 => Failure.Of(FailureClass.ServerError, $"{what} answered {code}{said}"),
             _ when response.LooksLikeHtml => Failure.Of(FailureClass.NotGateway, $"{what} answered {code} with an HTML page"),
-            _ => Failure.Of(FailureClass.Unexpected, $"{what} answered {code}{said}") with { Fix = "Check the request settings (model, max tokens) against the gateway's documentation." },
+            >= 400 and < 500 => Failure.Of(FailureClass.Rejected, $"{what} answered {code}{said}"),
+            _ => Failure.Of(FailureClass.Unexpected, $"{what} answered {code}{said}"),
         };
     }
 

@@ -36,16 +36,16 @@ public sealed class ConnectTailnet : VerificationTask
                 var cli = new TailscaleCli(program, socket: null);
                 var report = await PeerCheck.RunAsync(cli, host, settings.Deadline, context.RegisterSecret, token);
                 context.Tailnet = new TailnetSession(TailnetMode.Reuse, cli, null, report);
-                return Describe("reused this machine's tailscale", report);
+                return Describe($"reused this machine's tailscale ({TailnetName(context, report)})", report);
             default:
                 if (OperatingSystem.IsWindows())
                 {
-                    throw new CheckFailedException(Failure.Of(FailureClass.TailscaleFailed, "--tailnet=join runs on Linux and macOS") with { Fix = "On Windows run `tailscale up` and use --tailnet=reuse." });
+                    throw new CheckFailedException(Failure.Of(FailureClass.JoinUnsupported));
                 }
 
                 var session = await new TailnetJoin(context).RunAsync(token);
                 context.Tailnet = session;
-                return Describe($"joined as an ephemeral {settings.Tailnet.Tags} node (rootless, userspace)", session.Report);
+                return Describe($"joined {TailnetName(context, session.Report)} as an ephemeral {settings.Tailnet.Tags} node (rootless, userspace)", session.Report);
         }
     }
 
@@ -68,6 +68,23 @@ public sealed class ConnectTailnet : VerificationTask
         {
             return false;
         }
+    }
+
+    /// <summary>The tailnet's name is shown on a laptop; in CI it is masked and withheld, like every other infrastructure name.</summary>
+    private static string TailnetName(BuildContext context, PeerReport report)
+    {
+        if (report.Status.TailnetName is not { Length: > 0 } name)
+        {
+            return "tailnet name not reported";
+        }
+
+        if (context.Settings.IsGitHubActions)
+        {
+            context.RegisterSecret(name);
+            return "tailnet name withheld in CI";
+        }
+
+        return $"tailnet {name}";
     }
 
     private static string Describe(string how, PeerReport report)

@@ -201,6 +201,12 @@ public sealed class StandInServer : IAsyncDisposable
             return;
         }
 
+        if (request?["max_tokens"]?.GetValue<int>() is > 4096 and var tooMany)
+        {
+            await Error(context, 400, $"litellm.BadRequestError: OpenAIException - max_tokens is too large: {tooMany}. This model supports at most 4096 completion tokens.", "invalid_request_error");
+            return;
+        }
+
         switch (model)
         {
             case "rate-limited":

@@ -231,6 +231,16 @@ public sealed class VerifyTests : GatewayFixture
     }
 
     [Test]
+    public async Task A_request_the_gateway_rejects_carries_the_gateways_message()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var run = Verify(gateway, "--max-tokens=32768");
+
+        AssertFailedWith(run, "ChatSmoke", "rejected");
+        Assert.That((string?)run.Task("ChatSmoke")["detail"], Does.Contain("answered 400").And.Contain("max_tokens is too large"));
+    }
+
+    [Test]
     public async Task Empty_content_at_the_token_limit_asks_for_more_max_tokens()
     {
         await using var gateway = await StartGatewayAsync();

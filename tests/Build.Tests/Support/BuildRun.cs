@@ -34,7 +34,7 @@ public sealed class BuildRun
     public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary;
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, TimeSpan? interruptAfter = null)
     {
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         var start = new ProcessStartInfo(Repository.PathOf("build.sh"))
@@ -69,6 +69,13 @@ public sealed class BuildRun
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (interruptAfter is { } delay && !process.WaitForExit(delay))
+        {
+            // build.sh execs the build program, so this is Ctrl-C to the program itself.
+            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(90)))
         {
             process.Kill(entireProcessTree: true);
