@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Build.Security;
@@ -25,12 +24,12 @@ public static class SettingsReader
     public static (VerifySettings? Settings, IReadOnlyList<string> Problems) Read(ISettingsSource source, IEnumerable<string>? otherKnownArguments = null)
     {
         var problems = new List<string>();
-        ReportUnknownArguments(source, otherKnownArguments ?? [], problems);
+        UnknownOptions.Report(source, otherKnownArguments ?? [], problems);
 
         var isGitHubActions = IsTrue(source.Environment(EnvironmentNames.GitHubActions));
         var isCi = isGitHubActions || IsTrue(source.Environment(EnvironmentNames.Ci));
         var allowHttp = ReadFlag(source, ArgumentNames.AllowHttp, problems);
-        var (url, urlSource) = ReadGatewayUrl(source, allowHttp, problems);
+        var (url, urlSource) = GatewayUrlReader.Read(source, allowHttp, problems);
 
         var settings = new VerifySettings
         {
@@ -57,106 +56,6 @@ public static class SettingsReader
         };
 
         return (problems.Count == 0 ? settings : null, problems);
-    }
-
-    /// <summary>True for loopback and tailnet destinations, where plain http does not cross an untrusted network.</summary>
-    public static bool IsLoopbackOrTailnet(Uri url)
-    {
-        if (url.IsLoopback || url.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (url.Host.EndsWith(".ts.net", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return IPAddress.TryParse(url.Host, out var address) && IsTailnetAddress(address);
-    }
-
-    /// <summary>Tailscale's CGNAT range, 100.64.0.0/10.</summary>
-    public static bool IsTailnetAddress(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        var bytes = address.GetAddressBytes();
-        return bytes.Length == 4 && bytes[0] == 100 && (bytes[1] & 0xC0) == 64;
-    }
-
-    private static void ReportUnknownArguments(ISettingsSource source, IEnumerable<string> otherKnown, List<string> problems)
-    {
-        var known = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(otherKnown).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in source.ArgumentNames.Where(name => !known.Contains(name)).Order())
-        {
-            var guess = known.Where(candidate => candidate.Length > 2)
-                .OrderBy(candidate => EditDistance(candidate, name.ToLowerInvariant()))
-                .First();
-            var hint = EditDistance(guess, name.ToLowerInvariant()) <= 3 ? $"did you mean --{guess}?" : "see ./build.sh --help and the README's settings table";
-            problems.Add($"--{name}: unknown option ({hint})");
-        }
-    }
-
-    private static (Uri? Url, string Source) ReadGatewayUrl(ISettingsSource source, bool allowHttp, List<string> problems)
-    {
-        string raw;
-        string origin;
-        if (NullIfEmpty(source.Argument(ArgumentNames.LiteLlmUrl)) is { } fromArgument)
-        {
-            (raw, origin) = (fromArgument, $"--{ArgumentNames.LiteLlmUrl}");
-        }
-        else if (NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmUrl)) is { } fromEnvironment)
-        {
-            (raw, origin) = (fromEnvironment, EnvironmentNames.LiteLlmUrl);
-        }
-        else if (NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmHost)) is { } host)
-        {
-            origin = $"{EnvironmentNames.LiteLlmHost}/{EnvironmentNames.LiteLlmPort}";
-            var port = NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmPort)) ?? DefaultTailnetPort;
-            if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/') || host.Contains(':'))
-            {
-                problems.Add($"{EnvironmentNames.LiteLlmHost}: must be a bare host name such as gateway.tail1234.ts.net, without scheme, port or path (set the GitHub secret or environment variable {EnvironmentNames.LiteLlmHost})");
-                return (null, origin);
-            }
-
-            if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var portNumber) || portNumber is < 1 or > 65535)
-            {
-                problems.Add($"{EnvironmentNames.LiteLlmPort}: must be a port number from 1 to 65535 (set the GitHub secret or environment variable {EnvironmentNames.LiteLlmPort})");
-                return (null, origin);
-            }
-
-            raw = $"https://{host}:{portNumber}";
-        }
-        else
-        {
-            return (new Uri(DefaultUrl), DefaultSource);
-        }
-
-        var where = origin.StartsWith("--", StringComparison.Ordinal) ? origin : $"{origin} (GitHub secret or environment variable)";
-        if (!Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || string.IsNullOrEmpty(url.Host))
-        {
-            problems.Add($"{origin}: not an absolute http(s) URL; write it as https://gateway.tail1234.ts.net:8443 (set in {where})");
-            return (null, origin);
-        }
-
-        if (!string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query) || !string.IsNullOrEmpty(url.Fragment))
-        {
-            problems.Add($"{origin}: must not carry credentials, a query or a fragment; the key goes in {EnvironmentNames.LiteLlmApiKey} (set in {where})");
-            return (null, origin);
-        }
-
-        if (url.Scheme == "http" && !allowHttp && !IsLoopbackOrTailnet(url))
-        {
-            problems.Add($"{origin}: plain http to a host outside loopback and the tailnet would send the key in clear; use https, or pass --{ArgumentNames.AllowHttp} to accept the risk");
-            return (null, origin);
-        }
-
-        // A path prefix (LiteLLM's SERVER_ROOT_PATH) is kept; a trailing slash is not.
-        var normalised = new UriBuilder(url) { Path = url.AbsolutePath.TrimEnd('/') }.Uri;
-        return (normalised, origin);
     }
 
     private static string? ReadApiKey(ISettingsSource source, List<string> problems)
@@ -321,24 +220,5 @@ public static class SettingsReader
 
     private static bool IsTrue(string? value) => value is not null && value.Equals("true", StringComparison.OrdinalIgnoreCase);
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
-
-    private static int EditDistance(string left, string right)
-    {
-        var previous = Enumerable.Range(0, right.Length + 1).ToArray();
-        for (var i = 1; i <= left.Length; i++)
-        {
-            var current = new int[right.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= right.Length; j++)
-            {
-                var cost = left[i - 1] == right[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-
-            previous = current;
-        }
-
-        return previous[right.Length];
-    }
+    internal static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -17,7 +17,7 @@ public sealed class ConnectTailnet : VerificationTask
         var token = context.Cancellation.Token;
         if (mode == TailnetMode.Auto)
         {
-            if (settings.GatewayUrl.IsLoopback || !IsTailnetHost(settings.GatewayUrl))
+            if (settings.GatewayUrl.IsLoopback || !TailnetAddresses.IsTailnetHost(settings.GatewayUrl))
             {
                 return settings.GatewayUrl.IsLoopback ? "off (loopback gateway)" : "off (the gateway is not a *.ts.net or 100.x address)";
             }
@@ -48,10 +48,6 @@ public sealed class ConnectTailnet : VerificationTask
                 return Describe($"joined {TailnetName(context, session.Report)} as an ephemeral {settings.Tailnet.Tags} node (rootless, userspace)", session.Report);
         }
     }
-
-    private static bool IsTailnetHost(Uri url) =>
-        url.Host.EndsWith(".ts.net", StringComparison.OrdinalIgnoreCase)
-        || (System.Net.IPAddress.TryParse(url.Host, out var address) && SettingsReader.IsTailnetAddress(address));
 
     private static async Task<bool> LocalTailscaleRunsAsync(CancellationToken cancellationToken)
     {

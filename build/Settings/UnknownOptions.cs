@@ -1,0 +1,37 @@
+namespace Build.Settings;
+
+/// <summary>Refuses options nobody reads, with a "did you mean" for a near miss.</summary>
+public static class UnknownOptions
+{
+    public static void Report(ISettingsSource source, IEnumerable<string> otherKnown, List<string> problems)
+    {
+        var known = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(otherKnown).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in source.ArgumentNames.Where(name => !known.Contains(name)).Order())
+        {
+            var guess = known.Where(candidate => candidate.Length > 2)
+                .OrderBy(candidate => EditDistance(candidate, name.ToLowerInvariant()))
+                .First();
+            var hint = EditDistance(guess, name.ToLowerInvariant()) <= 3 ? $"did you mean --{guess}?" : "see ./build.sh --help and the README's settings table";
+            problems.Add($"--{name}: unknown option ({hint})");
+        }
+    }
+
+    private static int EditDistance(string left, string right)
+    {
+        var previous = Enumerable.Range(0, right.Length + 1).ToArray();
+        for (var i = 1; i <= left.Length; i++)
+        {
+            var current = new int[right.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= right.Length; j++)
+            {
+                var cost = left[i - 1] == right[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            previous = current;
+        }
+
+        return previous[right.Length];
+    }
+}
