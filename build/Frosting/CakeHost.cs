@@ -34,7 +34,8 @@ public sealed class CakeHost
         }
     }
 
-    public string DefaultTarget { get; private set; } = "Default";
+    /// <summary>Cake.Frosting's default target: a task named Default (here an alias of Verify).</summary>
+    public const string DefaultTarget = "Default";
 
     public CakeHost UseContext<TContext>()
         where TContext : FrostingContext

@@ -34,7 +34,7 @@ public sealed class BuildRun
     public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary;
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, TimeSpan? interruptAfter = null)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null)
     {
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         var start = new ProcessStartInfo(Repository.PathOf("build.sh"))
@@ -69,11 +69,20 @@ public sealed class BuildRun
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (interruptAfter is { } delay && !process.WaitForExit(delay))
+        if (interruptWhen is not null)
         {
-            // build.sh execs the build program, so this is Ctrl-C to the program itself.
-            using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
+            var waited = Stopwatch.StartNew();
+            while (!interruptWhen() && !process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(100);
+            }
+
+            if (!process.HasExited)
+            {
+                // build.sh execs the build program, so this is Ctrl-C to the program itself.
+                using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                kill.WaitForExit();
+            }
         }
 
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(90)))
