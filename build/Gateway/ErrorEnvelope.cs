@@ -35,10 +35,6 @@ public sealed record ErrorEnvelope(string? Message, string? Type, string? Code)
     /// <summary>The gateway's message cut to one short line; callers redact it before it is shown.</summary>
     public string ShortMessage
     {
-        get
-        {
-            var line = (Message ?? Type ?? "no message").ReplaceLineEndings(" ").Trim();
-            return line.Length <= 160 ? line : line[..157] + "...";
-        }
+        get => StatusFailures.Shorten((Message ?? Type ?? "no message").ReplaceLineEndings(" ").Trim());
     }
 }

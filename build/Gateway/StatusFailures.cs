@@ -34,11 +34,11 @@ public static class StatusFailures
         };
     }
 
-    public static string FirstLine(string text)
-    {
-        var line = text.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim().Trim('"');
-        return line.Length <= 160 ? line : line[..157] + "...";
-    }
+    public static string FirstLine(string text) =>
+        Shorten(text.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim().Trim('"'));
+
+    /// <summary>Gateway text shown in a detail line is cut to 160 characters.</summary>
+    public static string Shorten(string line) => line.Length <= 160 ? line : line[..157] + "...";
 
     private static string RedirectOrigin(GatewayResponse response)
     {

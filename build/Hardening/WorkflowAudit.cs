@@ -10,18 +10,19 @@ namespace Build.Hardening;
 /// </summary>
 public static partial class WorkflowAudit
 {
-    public static IReadOnlyList<AuditFinding> AuditDirectory(string directory, string displayRoot)
+    public static WorkflowAuditResult AuditDirectory(string directory, string displayRoot)
     {
         if (!Directory.Exists(directory))
         {
-            return [];
+            return new WorkflowAuditResult(0, []);
         }
 
-        return Directory.EnumerateFiles(directory)
+        var files = Directory.EnumerateFiles(directory)
             .Where(path => path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
-            .SelectMany(path => AuditFile(DisplayPath(path, displayRoot), File.ReadAllText(path)))
             .ToList();
+        var findings = files.SelectMany(path => AuditFile(DisplayPath(path, displayRoot), File.ReadAllText(path))).ToList();
+        return new WorkflowAuditResult(files.Count, findings);
     }
 
     /// <summary>Relative to the repository when inside it (as GitHub annotations want), else absolute.</summary>

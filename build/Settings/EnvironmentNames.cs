@@ -23,6 +23,8 @@ public static class EnvironmentNames
     public const string RunnerToolCache = "RUNNER_TOOL_CACHE";
     public const string OidcRequestUrl = "ACTIONS_ID_TOKEN_REQUEST_URL";
     public const string OidcRequestToken = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
+    public const string ActionsRuntimeToken = "ACTIONS_RUNTIME_TOKEN";
+    public const string GitHubToken = "GITHUB_TOKEN";
     public const string GitHubStepSummary = "GITHUB_STEP_SUMMARY";
     public const string Ci = "CI";
 }

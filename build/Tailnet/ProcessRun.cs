@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Build.Settings;
 
 namespace Build.Tailnet;
 
@@ -14,7 +15,10 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 public static class ProcessRun
 {
     private static readonly string[] SecretVariables =
-        ["LITELLM_API_KEY", "TS_OAUTH_SECRET", "TS_AUTHKEY", "TS_OAUTH_CLIENT_ID", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_RUNTIME_TOKEN", "GITHUB_TOKEN"];
+    [
+        EnvironmentNames.LiteLlmApiKey, EnvironmentNames.TsOAuthSecret, EnvironmentNames.TsAuthKey, EnvironmentNames.TsOAuthClientId,
+        EnvironmentNames.OidcRequestToken, EnvironmentNames.ActionsRuntimeToken, EnvironmentNames.GitHubToken,
+    ];
 
     public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {

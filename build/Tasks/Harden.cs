@@ -13,7 +13,7 @@ public sealed class Harden : VerificationTask
     protected override Task<string> CheckAsync(BuildContext context)
     {
         var settings = context.Settings;
-        var findings = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, context.Environment.WorkingDirectory.FullPath);
+        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, context.Environment.WorkingDirectory.FullPath);
         context.Facts.Findings.AddRange(findings);
         foreach (var finding in findings)
         {
@@ -37,9 +37,6 @@ public sealed class Harden : VerificationTask
 
         var errors = findings.Count(finding => finding.Severity == Severity.Error);
         var warnings = findings.Count - errors;
-        var files = Directory.Exists(settings.WorkflowsDirectory)
-            ? Directory.EnumerateFiles(settings.WorkflowsDirectory).Count(path => path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
-            : 0;
         var detail = files == 0
             ? $"no workflows in {settings.WorkflowsDirectory}"
             : $"{files} workflow(s) audited: {errors} error(s), {warnings} warning(s)";

@@ -51,7 +51,7 @@ public sealed class WorkflowAuditTests
     [Test]
     public void The_projects_own_workflows_pass_with_no_finding()
     {
-        var findings = WorkflowAudit.AuditDirectory(Repository.PathOf(".github/workflows"), Repository.Root);
+        var findings = WorkflowAudit.AuditDirectory(Repository.PathOf(".github/workflows"), Repository.Root).Findings;
         Assert.That(findings.Select(finding => finding.OneLine), Is.Empty);
         Assert.That(Directory.EnumerateFiles(Repository.PathOf(".github/workflows"), "*.yml"), Is.Not.Empty);
     }
