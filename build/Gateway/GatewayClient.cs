@@ -38,7 +38,7 @@ public sealed class GatewayClient : IDisposable
             SslOptions = { RemoteCertificateValidationCallback = Tls.Validate },
         };
         _http = new HttpClient(new EgressHandler(egress, sockets)) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("litellm-verify", "0.1"));
+        _http.DefaultRequestHeaders.UserAgent.Add(BuildInfo.UserAgent);
     }
 
     public TlsInspector Tls { get; }

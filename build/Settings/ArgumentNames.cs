@@ -22,10 +22,11 @@ public static class ArgumentNames
     public const string TailscaleVersion = "tailscale-version";
     public const string TailnetTags = "tailnet-tags";
     public const string TailscalePackages = "tailscale-pkgs-url";
+    public const string TailscaleRootKeys = "tailscale-root-keys";
 
     /// <summary>Options the host itself handles; they may reach the arguments too.</summary>
     public static readonly IReadOnlyList<string> HostOptions = ["target", "t", "verbosity", "v", "exclusive", "e", "dryrun", "noop", "whatif", "tree", "showtree", "description", "descriptions", "showdescription", "version", "ver", "help", "h"];
 
     public static readonly IReadOnlyList<string> All =
-        [LiteLlmUrl, Model, HealthPath, CaCert, Insecure, AllowHttp, Deadline, Report, MaxTokens, DeepHealth, Stream, Workflows, Harden, Egress, HardenAgentDir, Tailnet, TailscaleVersion, TailnetTags, TailscalePackages];
+        [LiteLlmUrl, Model, HealthPath, CaCert, Insecure, AllowHttp, Deadline, Report, MaxTokens, DeepHealth, Stream, Workflows, Harden, Egress, HardenAgentDir, Tailnet, TailscaleVersion, TailnetTags, TailscalePackages, TailscaleRootKeys];
 }

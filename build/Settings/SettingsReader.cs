@@ -106,22 +106,24 @@ public static class SettingsReader
             return null;
         }
 
-        if (!File.Exists(path))
+        var (bytes, problem) = SettingsFile.Read(path);
+        if (bytes is null)
         {
-            problems.Add($"{origin}: no such file; give the path of the CA certificate (PEM or DER) that signed the gateway's certificate");
+            problems.Add($"{origin}: {problem}; give the path of the CA certificate (PEM or DER) that signed the gateway's certificate");
             return null;
         }
 
         try
         {
             var collection = new X509Certificate2Collection();
-            if (File.ReadAllText(path).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+            var text = System.Text.Encoding.UTF8.GetString(bytes);
+            if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
             {
-                collection.ImportFromPemFile(path);
+                collection.ImportFromPem(text);
             }
             else
             {
-                collection.Add(X509CertificateLoader.LoadCertificateFromFile(path));
+                collection.Add(X509CertificateLoader.LoadCertificate(bytes));
             }
 
             if (collection.Count == 0)

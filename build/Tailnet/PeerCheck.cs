@@ -53,6 +53,11 @@ public static class PeerCheck
             throw new CheckFailedException(Failure.Of(FailureClass.PeerOffline));
         }
 
+        // tailscale 1.94.2 cmd/tailscale/cli/ping.go (tailscaleIPFromArg) matches a peer only by its short
+        // name or its DNSName with the trailing dot; any other name goes to the host's resolver, which
+        // knows no MagicDNS names in userspace mode. The peer's first Tailscale IP needs no lookup.
+        var target = peer.Addresses.FirstOrDefault()
+            ?? throw new CheckFailedException(Failure.Of(FailureClass.GatewayNotPeer, "The gateway's node has no Tailscale address"));
         var attempts = 0;
         ProcessResult ping;
         do
@@ -60,13 +65,15 @@ public static class PeerCheck
             attempts++;
             var remaining = deadline - clock.Elapsed;
             var wait = remaining > TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(10) : remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
-            ping = await cli.RunAsync(["ping", "-c", "1", "--until-direct=false", $"--timeout={(int)Math.Ceiling(wait.TotalSeconds)}s", host], cancellationToken, wait + TimeSpan.FromSeconds(5));
+            ping = await cli.RunAsync(["ping", "-c", "1", "--until-direct=false", $"--timeout={(int)Math.Ceiling(wait.TotalSeconds)}s", target], cancellationToken, wait + TimeSpan.FromSeconds(5));
         }
         while (ping.ExitCode != 0 && clock.Elapsed + PollInterval < deadline && await Delay(cancellationToken));
 
         if (ping.ExitCode != 0)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.PingNoReply, $"tailscale ping had no reply ({attempts} attempt(s) in {clock.Elapsed.TotalSeconds:0} s)"));
+            var said = StatusFailures.FirstLine(ping.StandardError.Trim()) is { Length: > 0 } error ? error : StatusFailures.FirstLine(ping.StandardOutput.Trim());
+            var reason = ping.TimedOut ? "timed out" : $"said \"{said}\"";
+            throw new CheckFailedException(Failure.Of(FailureClass.PingNoReply, $"tailscale ping {reason} ({attempts} attempt(s) in {clock.Elapsed.TotalSeconds:0} s)"));
         }
 
         var direct = !ping.StandardOutput.Contains("via DERP", StringComparison.Ordinal);

@@ -44,9 +44,9 @@ public sealed partial class TailnetJoin(BuildContext context)
 
         context.EgressPolicy.Allow(_settings.Packages);
         using var http = context.CreateHttpClient();
-        var installer = new TailscaleInstaller(http, _settings, CacheRoot());
+        var installer = new TailscaleInstaller(new PackageSite(http, _settings.Packages, context.EgressPolicy), _settings, CacheRoot());
         var directory = await installer.EnsureAsync(cancellationToken);
-        context.Info($"Tailscale {_settings.Version} installed from the packages site (SHA-256 verified)");
+        context.Info($"Tailscale {_settings.Version} from the packages site (Tailscale's signature and SHA-256 verified)");
         return (Path.Combine(directory, "tailscale"), Path.Combine(directory, "tailscaled"));
     }
 

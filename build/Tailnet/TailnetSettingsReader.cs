@@ -39,6 +39,8 @@ public static partial class TailnetSettingsReader
             problems.Add($"--{ArgumentNames.TailscalePackages}: must use https (the download is what tailscaled runs from)");
         }
 
+        var (rootKeys, rootKeysOrigin) = ReadRootKeys(source, problems);
+
         foreach (var name in new[] { "auth-key", "authkey", "oauth-secret", "ts-oauth-secret" })
         {
             if (source.Argument(name) is not null)
@@ -53,6 +55,8 @@ public static partial class TailnetSettingsReader
             Version = version,
             Tags = tags,
             Packages = new Uri(packages.AbsoluteUri.TrimEnd('/')),
+            RootKeys = rootKeys ?? new TailnetSettings().RootKeys,
+            RootKeysOrigin = rootKeysOrigin ?? new TailnetSettings().RootKeysOrigin,
             OAuthClientId = Value(source.Environment(EnvironmentNames.TsOAuthClientId)),
             OAuthSecret = Value(source.Environment(EnvironmentNames.TsOAuthSecret)),
             Audience = Value(source.Environment(EnvironmentNames.TsAudience)),
@@ -75,6 +79,32 @@ public static partial class TailnetSettingsReader
         }
 
         return settings;
+    }
+
+    /// <summary>--tailscale-root-keys: a PEM file of ROOT PUBLIC KEY blocks that replaces the embedded roots (mirrors, tests).</summary>
+    private static (IReadOnlyList<byte[]>? Keys, string? Origin) ReadRootKeys(ISettingsSource source, List<string> problems)
+    {
+        if (Value(source.Argument(ArgumentNames.TailscaleRootKeys)) is not { } path)
+        {
+            return (null, null);
+        }
+
+        var (bytes, problem) = SettingsFile.Read(path);
+        if (bytes is null)
+        {
+            problems.Add($"--{ArgumentNames.TailscaleRootKeys}: {problem}; give a PEM file of {PackageSignature.RootKeyType} blocks");
+            return (null, null);
+        }
+
+        try
+        {
+            return (PackageSignature.ParseKeys(System.Text.Encoding.ASCII.GetString(bytes), PackageSignature.RootKeyType), $"root keys from --{ArgumentNames.TailscaleRootKeys}");
+        }
+        catch (FormatException exception)
+        {
+            problems.Add($"--{ArgumentNames.TailscaleRootKeys}: not a PEM file of {PackageSignature.RootKeyType} blocks ({exception.Message})");
+            return (null, null);
+        }
     }
 
     private static TailnetMode Problem(List<string> problems, string problem, TailnetMode fallback)

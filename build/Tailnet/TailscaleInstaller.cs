@@ -7,11 +7,13 @@ using Build.Gateway;
 namespace Build.Tailnet;
 
 /// <summary>
-/// Installs the pinned tailscale and tailscaled the way tailscale/github-action does: the release
-/// tarball from the packages site, checked against its published SHA-256, cached between runs.
+/// Installs the pinned tailscale and tailscaled from the release tarball on the packages site. Before
+/// anything is extracted, the tarball must carry Tailscale's own signature (verified from the root
+/// keys down, as <c>tailscale update</c> does: see <see cref="PackageSignature"/>) and match its
+/// published SHA-256 (as tailscale/github-action checks). The install is cached between runs.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class TailscaleInstaller(HttpClient http, TailnetSettings settings, string cacheRoot)
+public sealed class TailscaleInstaller(PackageSite site, TailnetSettings settings, string cacheRoot)
 {
     private const long MaxDownload = 200L * 1024 * 1024;
 
@@ -28,7 +30,9 @@ public sealed class TailscaleInstaller(HttpClient http, TailnetSettings settings
     /// <summary>stable for an even minor version, unstable for an odd one.</summary>
     public static string Track(string version) => int.Parse(version.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "stable" : "unstable";
 
-    public Uri TarballUrl => new($"{settings.Packages.AbsoluteUri.TrimEnd('/')}/{Track(settings.Version)}/tailscale_{settings.Version}_{Architecture}.tgz");
+    public string TarballPath => $"{Track(settings.Version)}/{TarballName}";
+
+    private string TarballName => $"tailscale_{settings.Version}_{Architecture}.tgz";
 
     public async Task<string> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -43,26 +47,61 @@ public sealed class TailscaleInstaller(HttpClient http, TailnetSettings settings
             throw new CheckFailedException(Failure.Of(FailureClass.TailscaleNotFound, "tailscale is not on PATH and its tarball is for Linux only"));
         }
 
-        var expected = await DownloadTextAsync(new Uri(TarballUrl.AbsoluteUri + ".sha256"), cancellationToken);
+        // Always fresh signing keys, checked against the roots before any package (distsign.go signingKeys).
+        var bundle = await site.GetAsync("distsign.pub", PackageSignature.SigningKeysSizeLimit, cancellationToken);
+        var bundleSignature = await site.GetAsync("distsign.pub.sig", PackageSignature.SignatureSize, cancellationToken);
+        IReadOnlyList<byte[]>? signingKeys;
+        try
+        {
+            signingKeys = PackageSignature.TrustedSigningKeys(settings.RootKeys, bundle, bundleSignature);
+        }
+        catch (FormatException exception)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.PackageSigningKeys, $"distsign.pub is signed but unreadable ({exception.Message})"));
+        }
+
+        if (signingKeys is null)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.PackageSigningKeys, $"distsign.pub is not signed by any of the {settings.RootKeysOrigin}"));
+        }
+
+        var expected = System.Text.Encoding.UTF8.GetString(await site.GetAsync(TarballPath + ".sha256", 1024, cancellationToken));
+        var tarball = await site.GetAsync(TarballPath, MaxDownload, cancellationToken);
+        var signature = await site.GetAsync(TarballPath + ".sig", PackageSignature.SignatureSize, cancellationToken);
+        if (!PackageSignature.VerifyAny(signingKeys, PackageSignature.PackageMessage(tarball), signature))
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.PackageSignature, $"{TarballName}.sig does not verify with the current signing keys"));
+        }
+
         var expectedHash = expected.Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.ToLowerInvariant();
-        var tarball = await DownloadAsync(TarballUrl, cancellationToken);
         var actualHash = Convert.ToHexStringLower(SHA256.HashData(tarball));
         if (expectedHash is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(actualHash), System.Text.Encoding.ASCII.GetBytes(expectedHash)))
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.ChecksumMismatch, $"tailscale_{settings.Version}_{Architecture}.tgz has SHA-256 {actualHash[..12]}…, the published one differs"));
+            throw new CheckFailedException(Failure.Of(FailureClass.ChecksumMismatch, $"{TarballName} has SHA-256 {actualHash[..12]}…, the published one differs"));
         }
 
         var staging = directory + ".partial-" + Environment.ProcessId;
-        Directory.CreateDirectory(staging);
-        await ExtractAsync(tarball, staging, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(staging, ".verified"), actualHash, cancellationToken);
-        if (Directory.Exists(directory))
+        try
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.CreateDirectory(staging);
+            await ExtractAsync(tarball, staging, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(staging, ".verified"), actualHash, cancellationToken);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+            Directory.Move(staging, directory);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
-        Directory.Move(staging, directory);
         return directory;
     }
 
@@ -86,34 +125,6 @@ public sealed class TailscaleInstaller(HttpClient http, TailnetSettings settings
         if (found != 2)
         {
             throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, "the tarball lacks tailscale or tailscaled"));
-        }
-    }
-
-    private async Task<string> DownloadTextAsync(Uri url, CancellationToken cancellationToken) =>
-        System.Text.Encoding.UTF8.GetString(await DownloadAsync(url, cancellationToken));
-
-    private async Task<byte[]> DownloadAsync(Uri url, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, $"{url.AbsolutePath} answered {(int)response.StatusCode}"));
-            }
-
-            if (response.Content.Headers.ContentLength > MaxDownload)
-            {
-                throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, $"{url.AbsolutePath} is larger than expected"));
-            }
-
-            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new CheckFailedException(exception is Security.EgressBlockedException
-                ? Failure.Of(FailureClass.EgressBlocked)
-                : Failure.Of(FailureClass.TailscaleDownload, $"{url.AbsolutePath} could not be fetched ({exception.HttpRequestError})"));
         }
     }
 }

@@ -7,6 +7,11 @@ namespace FakeTailscale;
 /// <summary>The tailscale CLI's answers: status --json, up, ping, logout; errors as the real CLI words them.</summary>
 public static class Cli
 {
+    public const string MagicDnsSuffix = "tail1234.ts.net";
+    public const string GatewayShortName = "litellm";
+    public const string GatewayDnsName = GatewayShortName + "." + MagicDnsSuffix + ".";
+    public static readonly string[] GatewayAddresses = ["100.101.102.103", "fd7a:115c:a1e0::1"];
+
     public static Task<int> RunAsync(FakeState state, string[] args)
     {
         var socket = args.FirstOrDefault(arg => arg.StartsWith("--socket=", StringComparison.Ordinal))?["--socket=".Length..];
@@ -49,8 +54,8 @@ public static class Cli
             peers["nodekey:0a1b2c"] = new JsonObject
             {
                 ["HostName"] = "litellm",
-                ["DNSName"] = "litellm.tail1234.ts.net.",
-                ["TailscaleIPs"] = new JsonArray("100.101.102.103", "fd7a:115c:a1e0::1"),
+                ["DNSName"] = GatewayDnsName,
+                ["TailscaleIPs"] = new JsonArray(GatewayAddresses.Select(address => (JsonNode)address).ToArray()),
                 ["Tags"] = new JsonArray("tag:llm"),
                 ["Online"] = !state.Has("peer-offline"),
                 ["Relay"] = "nyc",
@@ -72,7 +77,9 @@ public static class Cli
                 ["Online"] = true,
             },
             ["Peer"] = peers,
-            ["CurrentTailnet"] = new JsonObject { ["Name"] = "example.org", ["MagicDNSSuffix"] = "tail1234.ts.net", ["MagicDNSEnabled"] = true },
+            // ipn/ipnstate/ipnstate.go: the legacy top-level MagicDNSSuffix, which ping's name matching reads.
+            ["MagicDNSSuffix"] = MagicDnsSuffix,
+            ["CurrentTailnet"] = new JsonObject { ["Name"] = "example.org", ["MagicDNSSuffix"] = MagicDnsSuffix, ["MagicDNSEnabled"] = true },
             ["Health"] = new JsonArray(),
         };
         Console.WriteLine(status.ToJsonString());
@@ -99,19 +106,75 @@ public static class Cli
         return 0;
     }
 
+    /// <summary>
+    /// tailscale 1.94.2 <c>cmd/tailscale/cli/ping.go</c> (runPing, tailscaleIPFromArg): not running
+    /// prints the state and exits 1; the target is an IP as is, else a peer whose short MagicDNS
+    /// name (<c>dnsOrQuoteHostname</c> in status.go) matches case-insensitively or whose DNSName
+    /// (with its trailing dot) matches exactly, else the host's resolver, which in userspace mode
+    /// knows no MagicDNS name. Errors go to stderr with exit 1 (cmd/tailscale/tailscale.go).
+    /// </summary>
     private static int Ping(FakeState state, string[] flags)
     {
-        if (state.Has("no-ping"))
+        if (state.Backend is not ("Running" or "Starting"))
         {
-            Console.WriteLine("ping \"100.101.102.103\" timed out");
+            Console.WriteLine(state.Backend switch
+            {
+                "NeedsLogin" => "Logged out.",
+                "Stopped" => "Tailscale is stopped.",
+                "NeedsMachineAuth" => "Machine is not yet approved by tailnet admin.",
+                var other => $"unexpected state: {other}",
+            });
+            return 1;
+        }
+
+        var targets = Positional(flags, valued: ["c", "timeout", "size"]);
+        if (targets.Length != 1 || targets[0].Length == 0)
+        {
+            Console.Error.WriteLine("usage: tailscale ping <hostname-or-IP>");
+            return 1;
+        }
+
+        var target = targets[0];
+        string ip;
+        if (System.Net.IPAddress.TryParse(target, out _))
+        {
+            ip = target;
+        }
+        else if (!state.Has("no-peer") && (string.Equals(target, GatewayShortName, StringComparison.OrdinalIgnoreCase) || target == GatewayDnsName))
+        {
+            ip = GatewayAddresses[0];
+        }
+        else
+        {
+            Console.Error.WriteLine($"error looking up IP of \"{target}\": lookup {target}: no such host");
+            return 1;
+        }
+
+        // An address that is no peer of this node never answers: each try times out.
+        if (state.Has("no-ping") || state.Has("no-peer") || !GatewayAddresses.Contains(ip))
+        {
+            Console.WriteLine($"ping \"{ip}\" timed out");
             Console.Error.WriteLine("no reply");
             return 1;
         }
 
         Console.WriteLine(state.Has("direct")
-            ? "pong from litellm (100.101.102.103) via 203.0.113.7:41641 in 4ms"
-            : "pong from litellm (100.101.102.103) via DERP(nyc) in 23ms");
+            ? $"pong from {GatewayShortName} ({ip}) via 203.0.113.7:41641 in 4ms"
+            : $"pong from {GatewayShortName} ({ip}) via DERP(nyc) in 23ms");
         return 0;
+    }
+
+    /// <summary>Go's flag package: flags first (a valued one without '=' takes the next argument), and parsing stops at the first non-flag.</summary>
+    private static string[] Positional(string[] flags, string[] valued)
+    {
+        var index = 0;
+        while (index < flags.Length && flags[index].StartsWith('-') && flags[index] != "-")
+        {
+            var name = flags[index].TrimStart('-');
+            index += !name.Contains('=') && valued.Contains(name) ? 2 : 1;
+        }
+
+        return flags[Math.Min(index, flags.Length)..];
     }
 
     private static int Logout(FakeState state)

@@ -3,42 +3,89 @@ using System.Net.Sockets;
 
 namespace Build.Tests.Support;
 
-/// <summary>Serves files by path on loopback, like the Tailscale packages site (tarball and .sha256).</summary>
+/// <summary>How the fake packages site hands out release files.</summary>
+public enum PackageRedirect
+{
+    /// <summary>Serves every file itself.</summary>
+    None,
+
+    /// <summary>Like pkgs.tailscale.com (tailscale/tailscale#4247): a 302 to another origin of its own domain.</summary>
+    SameDomain,
+
+    /// <summary>A 302 to another host name (localhost instead of 127.0.0.1): outside the site's domain.</summary>
+    ForeignDomain,
+}
+
+/// <summary>
+/// The Tailscale packages site on loopback: distsign.pub and its signature at the root, release files
+/// under the track folder. Release files (tarball, .sha256, .sig) are redirected to a second origin,
+/// as the real site redirects them to another host, when <see cref="PackageRedirect"/> says so.
+/// </summary>
 public sealed class PackageServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Dictionary<string, byte[]> _files;
+    private readonly HttpListener _site = new();
+    private readonly HttpListener _files = new();
+    private readonly Dictionary<string, byte[]> _content;
+    private readonly PackageRedirect _redirect;
 
-    public PackageServer(Dictionary<string, byte[]> files)
+    public PackageServer(Dictionary<string, byte[]> files, PackageRedirect redirect = PackageRedirect.None)
     {
-        _files = files;
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = ServeAsync();
+        _content = files;
+        _redirect = redirect;
+        Port = Listen(_site, "127.0.0.1");
+        FilesPort = Listen(_files, redirect == PackageRedirect.ForeignDomain ? "localhost" : "127.0.0.1");
+        _ = ServeAsync(_site, redirects: true);
+        _ = ServeAsync(_files, redirects: false);
     }
 
     public int Port { get; }
 
+    public int FilesPort { get; }
+
+    /// <summary>Paths requested from either origin, in order.</summary>
     public List<string> Requested { get; } = [];
 
-    private async Task ServeAsync()
+    /// <summary>Paths the second origin served (after a redirect).</summary>
+    public List<string> ServedAfterRedirect { get; } = [];
+
+    public List<string> UserAgents { get; } = [];
+
+    private static int Listen(HttpListener listener, string host)
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        listener.Prefixes.Add($"http://{host}:{port}/");
+        listener.Start();
+        return port;
+    }
+
+    private async Task ServeAsync(HttpListener listener, bool redirects)
     {
         try
         {
-            while (_listener.IsListening)
+            while (listener.IsListening)
             {
-                var context = await _listener.GetContextAsync();
+                var context = await listener.GetContextAsync();
                 var path = context.Request.Url!.AbsolutePath;
                 lock (Requested)
                 {
                     Requested.Add(path);
+                    UserAgents.Add(context.Request.UserAgent ?? string.Empty);
+                    if (!redirects)
+                    {
+                        ServedAfterRedirect.Add(path);
+                    }
                 }
 
-                if (_files.TryGetValue(path, out var body))
+                if (redirects && _redirect != PackageRedirect.None && path.Count(character => character == '/') > 1)
+                {
+                    var host = _redirect == PackageRedirect.ForeignDomain ? "localhost" : "127.0.0.1";
+                    context.Response.StatusCode = 302;
+                    context.Response.RedirectLocation = $"http://{host}:{FilesPort}{path}";
+                }
+                else if (_content.TryGetValue(path, out var body))
                 {
                     context.Response.ContentLength64 = body.Length;
                     await context.Response.OutputStream.WriteAsync(body);
@@ -56,5 +103,9 @@ public sealed class PackageServer : IDisposable
         }
     }
 
-    public void Dispose() => _listener.Close();
+    public void Dispose()
+    {
+        _site.Close();
+        _files.Close();
+    }
 }
