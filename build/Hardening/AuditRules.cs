@@ -12,6 +12,7 @@ public static class AuditRules
     public const string OverprovisionedSecrets = "overprovisioned-secrets";
     public const string HardenRunnerFirst = "harden-runner-first";
     public const string HardenRunnerAudit = "harden-runner-audit";
+    public const string HardenRunnerBlocksTailnet = "harden-runner-blocks-tailnet";
     public const string Syntax = "syntax";
 
     /// <summary>
@@ -26,4 +27,12 @@ public static class AuditRules
 
     public const string HardenRunnerAction = "step-security/harden-runner";
     public const string CheckoutAction = "actions/checkout";
+    public const string TailscaleAction = "tailscale/github-action";
+
+    /// <summary>harden-runner's <c>egress-policy</c> when the input is omitted (its action.yml at v2.20.1).</summary>
+    public static readonly string HardenRunnerDefaultPolicy = "block";
+
+    /// <summary>Why a job that joins a tailnet needs harden-runner in audit mode (README: Security model).</summary>
+    public static readonly string TailnetNeedsAudit =
+        "block mode cannot carry a tailnet: tailscaled dials DERP relays by IP address, which harden-runner's DNS-based firewall never opens, and UDP is dropped";
 }

@@ -53,7 +53,14 @@ public static class RunReport
 
         if (facts.HardenRunner is { } agent)
         {
-            report["hardenRunner"] = new JObject { ["running"] = agent.Running, ["egressPolicy"] = agent.EgressPolicy };
+            report["hardenRunner"] = new JObject
+            {
+                ["running"] = agent.Running,
+                ["egressPolicy"] = agent.EgressPolicy,
+                ["policyInForce"] = agent.PolicyInForce,
+                ["reason"] = agent.Reason,
+                ["privateRepository"] = agent.PrivateRepository,
+            };
         }
 
         if (facts.Health is { } health)

@@ -26,5 +26,6 @@ public static class EnvironmentNames
     public const string ActionsRuntimeToken = "ACTIONS_RUNTIME_TOKEN";
     public const string GitHubToken = "GITHUB_TOKEN";
     public const string GitHubStepSummary = "GITHUB_STEP_SUMMARY";
+    public const string GitHubEventPath = "GITHUB_EVENT_PATH";
     public const string Ci = "CI";
 }

@@ -1,5 +1,7 @@
 using Build.Gateway;
 using Build.Hardening;
+using Build.Settings;
+using Build.Tailnet;
 using Cake.Frosting;
 
 namespace Build.Tasks;
@@ -57,13 +59,19 @@ public sealed class Harden : VerificationTask
             return "harden-runner not checked (not on GitHub Actions)";
         }
 
-        var agent = HardenRunnerState.Read(context.Settings.HardenAgentDirectory);
+        var agent = HardenRunnerState.Read(context.Settings.HardenAgentDirectory, context.Environment.GetEnvironmentVariable(EnvironmentNames.GitHubEventPath));
         context.Facts.HardenRunner = agent;
+        var tailnet = ReachesTailnet(context);
+        var inForce = agent.PolicyInForce ?? "unknown";
         string? warning = !agent.Running
             ? "harden-runner is not running in this job: its egress is not monitored. Make step-security/harden-runner the job's first step."
-            : agent.EgressPolicy != "block"
-                ? $"harden-runner runs in {agent.EgressPolicy ?? "unknown"} mode: egress is recorded, not blocked. Switch to egress-policy: block (it can fall back to audit silently)."
-                : null;
+            : agent.Reason is not null
+                ? $"harden-runner was asked for {agent.EgressPolicy ?? "an unknown"} mode but runs in {inForce} mode: {agent.Reason}. Fix: block mode in a private repository needs a paid StepSecurity subscription (README: Security model)."
+                : inForce == "block" && tailnet
+                    ? $"harden-runner blocks egress in a job that joins a tailnet: {AuditRules.TailnetNeedsAudit}. Fix: use egress-policy: audit in tailnet jobs."
+                    : inForce != "block" && !tailnet
+                        ? $"harden-runner runs in {inForce} mode: egress is recorded, not blocked. Switch to egress-policy: block (it can fall back to audit silently)."
+                        : null;
         if (warning is not null)
         {
             context.Warn(warning);
@@ -71,6 +79,17 @@ public sealed class Harden : VerificationTask
             context.Commands.Annotation("warning", warning, "harden-runner");
         }
 
-        return agent.Running ? $"harden-runner {agent.EgressPolicy ?? "unknown"} mode" : "harden-runner absent";
+        var why = tailnet && inForce == "audit" && agent.Reason is null ? ", as a tailnet job requires" : string.Empty;
+        return agent.Running ? $"harden-runner {inForce} mode{why}" : "harden-runner absent";
+    }
+
+    /// <summary>Whether a later task of this run will reach the gateway through a tailnet.</summary>
+    private static bool ReachesTailnet(BuildContext context)
+    {
+        var settings = context.Settings;
+        return !context.Target.Equals(nameof(Harden), StringComparison.OrdinalIgnoreCase)
+            && settings.Tailnet.Mode != TailnetMode.Off
+            && !settings.GatewayUrl.IsLoopback
+            && (settings.Tailnet.Mode != TailnetMode.Auto || TailnetAddresses.IsTailnetHost(settings.GatewayUrl));
     }
 }

@@ -68,6 +68,45 @@ public sealed class HardenTests
         Assert.That(run.Report["warnings"]!.Single().ToString(), Does.Contain("audit mode"));
     }
 
+    /// <summary>Agent folders as step-security/agent leaves them (agent.go, annotation.go, config.go).</summary>
+    [TestCase("block", false, null, "block", "blocks egress in a job that joins a tailnet")]
+    [TestCase("audit", false, null, "audit", null)]
+    [TestCase("block", true, "StepSecurity Harden Runner is disabled. A subscription is required for private repositories. Please start a free trial at https://www.stepsecurity.io", "audit", "private repository without a StepSecurity subscription")]
+    [TestCase("block", false, "StepSecurity Harden Runner: Reverting agent since allowed endpoint 100.101.102.103 could not be resolved", "none", "reverted itself")]
+    [TestCase(null, false, null, null, "harden-runner is not running")]
+    public void The_agent_mode_in_force_is_reported_for_a_tailnet_run(string? requested, bool isPrivate, string? annotation, string? inForce, string? warning)
+    {
+        var agent = Directory.CreateTempSubdirectory("agent-").FullName;
+        if (requested is not null)
+        {
+            File.WriteAllText(Path.Combine(agent, "agent.status"), "Initialized");
+            File.WriteAllText(Path.Combine(agent, "agent.json"), $$"""{"egress_policy":"{{requested}}","private":{{isPrivate.ToString().ToLowerInvariant()}},"repo":"owner/repo"}""");
+        }
+
+        if (annotation is not null)
+        {
+            File.WriteAllText(Path.Combine(agent, "annotation.log"), annotation + "\n");
+        }
+
+        var environment = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["LITELLM_URL"] = "https://litellm.tail1234.ts.net:8443", ["PATH"] = "/usr/bin:/bin" };
+        var run = BuildRun.Start(["--target=Verify", "--tailnet=reuse", $"--harden-agent-dir={agent}"], environment);
+
+        var reported = run.Report["hardenRunner"]!;
+        Assert.That((string?)reported["policyInForce"], Is.EqualTo(inForce), run.ToString());
+        Assert.That((bool?)reported["privateRepository"], Is.EqualTo(isPrivate));
+        var warnings = run.Report["warnings"]!.Select(item => item.ToString()).ToList();
+        if (warning is null)
+        {
+            Assert.That(warnings, Has.None.Contain("harden-runner"));
+            Assert.That((string?)run.Task("Harden")["detail"], Does.Contain("harden-runner audit mode, as a tailnet job requires"));
+        }
+        else
+        {
+            Assert.That(warnings, Has.One.Contain(warning));
+            Assert.That(run.StandardOutput, Does.Contain("::warning title=harden-runner::"));
+        }
+    }
+
     [Test]
     public void The_pre_push_hook_runs_Harden_and_says_why_Verify_was_skipped()
     {
