@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Build.Gateway;
 using Build.Reporting;
 using Cake.Core;
@@ -6,11 +7,15 @@ using Cake.Frosting;
 namespace Build;
 
 /// <summary>
-/// Before the first task: stop on bad settings (every problem listed at once) and catch Ctrl-C.
+/// Before the first task: stop on bad settings (every problem listed at once) and catch Ctrl-C,
+/// SIGTERM (a cancelled job, <c>timeout</c>, <c>docker stop</c>) and SIGHUP (a closed terminal) alike.
 /// After the last: publish the report if Summary did not run, and release what the run held.
 /// </summary>
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
+    private static readonly PosixSignal[] Interruptions = [PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP];
+    private readonly List<PosixSignalRegistration> _signals = [];
+
     public override void Setup(BuildContext context, ISetupContext info)
     {
         context.Target = info.TargetTask.Name;
@@ -32,7 +37,15 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             context.Commands.Annotation("warning", warning, "insecure");
         }
 
-        Console.CancelKeyPress += OnCancel(context);
+        foreach (var signal in Interruptions)
+        {
+            // Cancel instead of dying: the running task stops, and teardown logs out and cleans up.
+            _signals.Add(PosixSignalRegistration.Create(signal, interruption =>
+            {
+                interruption.Cancel = true;
+                context.Cancellation.Cancel();
+            }));
+        }
     }
 
     public override void Teardown(BuildContext context, ITeardownContext info)
@@ -46,12 +59,6 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
 
         context.DisposeClients();
+        _signals.ForEach(registration => registration.Dispose());
     }
-
-    private static ConsoleCancelEventHandler OnCancel(BuildContext context) => (_, args) =>
-    {
-        // Let the running task stop and the teardown clean up, instead of dying mid-request.
-        args.Cancel = true;
-        context.Cancellation.Cancel();
-    };
 }

@@ -34,7 +34,7 @@ public sealed class BuildRun
     public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary;
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT")
     {
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         var start = new ProcessStartInfo(Repository.PathOf("build.sh"))
@@ -79,8 +79,8 @@ public sealed class BuildRun
 
             if (!process.HasExited)
             {
-                // build.sh execs the build program, so this is Ctrl-C to the program itself.
-                using var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                // build.sh execs the build program, so the signal (INT is Ctrl-C) reaches the program itself.
+                using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
                 kill.WaitForExit();
             }
         }
