@@ -22,14 +22,18 @@ public sealed class BuildContext : FrostingContext
         var (settings, problems) = SettingsReader.Read(source);
         SettingsProblems = problems;
         Settings = settings ?? SettingsReader.Read(new FallbackSource()).Settings!;
-        Commands = new WorkflowCommands(Settings.IsGitHubActions, Console.Out);
+        Commands = new WorkflowCommands(Settings.IsGitHubActions, Console.Out, redactor.Redact);
         EgressPolicy = new EgressPolicy(Settings.Egress);
 
         // Masks first: GitHub masks only what is printed after its ::add-mask::.
+        foreach (var key in RawKeys(source).Concat(Settings.Keys).Distinct())
+        {
+            RegisterKey(key);
+        }
+
         foreach (var secret in RawSecrets(source).Concat(Settings.Secrets).Distinct())
         {
-            Redactor.Add(secret);
-            Commands.AddMask(secret);
+            RegisterSecret(secret);
         }
     }
 
@@ -56,12 +60,25 @@ public sealed class BuildContext : FrostingContext
 
     public bool ReportPublished { get; set; }
 
+    /// <summary>The targets asked for run no check (--exclusive on an aggregate): refused, and reported as such.</summary>
+    public bool NoCheckRequested { get; set; }
+
     /// <summary>Set by ConnectTailnet; the gateway's traffic then goes through its proxy, if it has one.</summary>
     public TailnetSession? Tailnet { get; set; }
 
     public GatewayClient Gateway => _gateway ??= new GatewayClient(Settings, EgressPolicy, Tailnet?.Proxy, retryNameResolution: Tailnet is not null);
 
-    /// <summary>A value learned at run time (an address, a token): redacted and, on GitHub Actions, masked before any use.</summary>
+    /// <summary>A key or token: redacted whole, encoded, abbreviated and in fragments; masked on GitHub Actions before any use.</summary>
+    public void RegisterKey(string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            Redactor.AddKey(value);
+            Commands.AddMask(value);
+        }
+    }
+
+    /// <summary>A value learned at run time (an address, a name): redacted and, on GitHub Actions, masked before any use.</summary>
     public void RegisterSecret(string? value)
     {
         if (!string.IsNullOrEmpty(value))
@@ -96,20 +113,33 @@ public sealed class BuildContext : FrostingContext
 
     public void Error(string message) => Log.Write(Verbosity.Quiet, LogLevel.Error, "{0}", message);
 
+    /// <summary>What TLS verification amounted to in this run, for the report.</summary>
+    public string TlsVerification =>
+        (_gateway?.RequestsSent ?? 0) == 0 ? "no request"
+        : Settings.GatewayUrl.Scheme == Uri.UriSchemeHttp ? "not used (http)"
+        : Settings.Insecure ? "skipped (--insecure)"
+        : "verified";
+
     public void DisposeClients()
     {
         _gateway?.Dispose();
         _gateway = null;
     }
 
-    /// <summary>Secret values as given, even when malformed: a bad URL still names a private host.</summary>
+    /// <summary>Keys as given, even when malformed (a pasted newline, a wrong prefix).</summary>
+    private static IEnumerable<string> RawKeys(ISettingsSource source) =>
+        new[] { EnvironmentNames.LiteLlmApiKey, EnvironmentNames.TsOAuthSecret, EnvironmentNames.TsAuthKey }
+            .Select(name => source.Environment(name)?.Trim())
+            .OfType<string>()
+            .Where(value => value.Length > 0);
+
+    /// <summary>Infrastructure values as given, even when malformed: a bad URL still names a private host.</summary>
     private static IEnumerable<string> RawSecrets(ISettingsSource source)
     {
-        var key = source.Environment(EnvironmentNames.LiteLlmApiKey);
         var url = source.Environment(EnvironmentNames.LiteLlmUrl) ?? source.Argument(ArgumentNames.LiteLlmUrl);
         var host = source.Environment(EnvironmentNames.LiteLlmHost);
         var port = source.Environment(EnvironmentNames.LiteLlmPort);
-        foreach (var value in new[] { key?.Trim(), url?.Trim(), url?.Trim().TrimEnd('/'), host?.Trim() })
+        foreach (var value in new[] { url?.Trim(), url?.Trim().TrimEnd('/'), host?.Trim() })
         {
             if (!string.IsNullOrEmpty(value))
             {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Build.Gateway;
 using Build.Reporting;
+using Build.Tasks;
 using Cake.Core;
 using Cake.Frosting;
 
@@ -19,14 +20,31 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     public override void Setup(BuildContext context, ISetupContext info)
     {
         context.Target = info.TargetTask.Name;
-        if (context.SettingsProblems.Count > 0)
+        var problems = context.SettingsProblems.Concat(OutputProblems(context.Settings)).ToList();
+        if (problems.Count > 0)
         {
-            foreach (var problem in context.SettingsProblems)
+            foreach (var problem in problems)
             {
                 context.Error($"  {problem}");
             }
 
-            throw new CakeException(2, $"{context.SettingsProblems.Count} setting problem(s), listed above. Fix: {FailureClass.Settings.Fix}");
+            throw new CakeException(2, $"{problems.Count} setting problem(s), listed above. Fix: {FailureClass.Settings.Fix}");
+        }
+
+        // --exclusive on an aggregate (Verify, Default, Summary) would run it alone: nothing checked, yet
+        // "passed". Cake's TasksToExecute lists the whole graph even then, so ask the command line.
+        var exclusive = Environment.GetCommandLineArgs().Any(argument => argument is "--exclusive" or "-e" or "--exclusive=true");
+        if ((exclusive && !VerificationTask.CheckNames.Contains(info.TargetTask.Name))
+            || !info.TasksToExecute.Any(task => VerificationTask.CheckNames.Contains(task.Name)))
+        {
+            context.NoCheckRequested = true;
+            throw new CakeException(2, $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run ./build.sh --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive (./build.sh --tree lists them).");
+        }
+
+        foreach (var notice in context.Settings.Notices)
+        {
+            context.Info(notice);
+            context.Facts.Notes.Add(notice);
         }
 
         if (context.Settings.Insecure)
@@ -48,12 +66,67 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
+    /// <summary>The report and the step summary must be writable before any task runs, not discovered unwritable at the end.</summary>
+    private static IEnumerable<string> OutputProblems(Build.Settings.VerifySettings settings)
+    {
+        var report = Path.GetFullPath(settings.ReportPath);
+        var probe = $"{report}.{Environment.ProcessId}.probe";
+        string? problem = null;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+            File.WriteAllText(probe, string.Empty);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problem = $"--{Build.Settings.ArgumentNames.Report}: cannot be written there (permissions, or a file where a folder should be?); choose a writable path";
+        }
+        finally
+        {
+            TryDelete(probe);
+        }
+
+        if (problem is not null)
+        {
+            yield return problem;
+        }
+
+        if (settings.StepSummaryPath is { } summary && !CanAppend(summary))
+        {
+            yield return $"{Build.Settings.EnvironmentNames.GitHubStepSummary}: cannot be appended to; on GitHub Actions the runner sets it, elsewhere unset it or point it at a writable file";
+        }
+    }
+
+    private static bool CanAppend(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
         context.DisconnectTailnet();
 
         // A dry run, --tree or a settings stop ran no task: nothing to report, nothing left behind.
-        if (!context.ReportPublished && context.Results.All.Count > 0)
+        if (!context.ReportPublished && (context.Results.All.Count > 0 || context.NoCheckRequested))
         {
             RunPublisher.Publish(context, printTable: false);
         }

@@ -10,7 +10,7 @@ public sealed class BuildTaskLifetime : FrostingTaskLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITaskTeardownContext info)
     {
-        context.Results.Complete(info.Task.Name, info.Duration, info.Skipped);
+        context.Results.Complete(info.Task.Name, info.Duration);
         context.Commands.EndGroup();
     }
 }

@@ -1,5 +1,6 @@
 using Build;
 using Build.Security;
+using Build.Settings;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
@@ -9,6 +10,7 @@ return new CakeHost()
     .UseContext<BuildContext>()
     .UseLifetime<BuildLifetime>()
     .UseTaskLifetime<BuildTaskLifetime>()
+    .UseHelpText(SettingsCatalog.HelpText)
     .ConfigureServices(services =>
     {
         services.AddSingleton<Redactor>();

@@ -18,6 +18,7 @@ public sealed class CakeHost
 {
     private readonly ServiceCollection _services = new();
     private readonly Assembly _entryAssembly = Assembly.GetEntryAssembly()!;
+    private Func<string>? _helpText;
 
     public CakeHost()
     {
@@ -36,6 +37,14 @@ public sealed class CakeHost
 
     /// <summary>Cake.Frosting's default target: a task named Default (here an alias of Verify).</summary>
     public const string DefaultTarget = "Default";
+
+    /// <summary>"Unknown command 'sk-…'." becomes "Unknown command": the words before the first quoted value.</summary>
+    public static string DescribeWithoutValues(string message)
+    {
+        var quote = message.IndexOfAny(['\'', '"', '`']);
+        var words = (quote < 0 ? message : message[..quote]).Trim().TrimEnd('.', ':', ' ');
+        return words.Length is > 0 and <= 80 ? words : "The command line could not be read";
+    }
 
     public CakeHost UseContext<TContext>()
         where TContext : FrostingContext
@@ -56,6 +65,13 @@ public sealed class CakeHost
         where TLifetime : class, IFrostingTaskLifetime
     {
         _services.AddSingleton<IFrostingTaskLifetime, TLifetime>();
+        return this;
+    }
+
+    /// <summary>Text --help prints after the host's own options (Cake.Frosting leaves this to the build).</summary>
+    public CakeHost UseHelpText(Func<string> helpText)
+    {
+        _helpText = helpText;
         return this;
     }
 
@@ -80,14 +96,23 @@ public sealed class CakeHost
 
         try
         {
-            return app.Run(args);
+            var arguments = args.ToList();
+            var code = app.Run(arguments);
+            if (_helpText is not null && arguments.Any(argument => argument is "--help" or "-h" or "-?"))
+            {
+                Console.Out.WriteLine(_helpText());
+            }
+
+            return code;
         }
         catch (CommandAppException exception)
         {
-            // Spectre draws parse errors as a multi-line diagram; a build wants one line and a hint.
+            // Spectre draws parse errors as a multi-line diagram that quotes the argument, and nothing is
+            // masked yet: a key or a URL typed by mistake would be printed. Say what kind of problem it
+            // is, never the value.
             var name = OperatingSystem.IsWindows() ? "./build.ps1" : "./build.sh";
-            Console.Error.WriteLine($"Error: {exception.Message.TrimEnd('.')}. Fix: see {name} --help.");
-            return 1;
+            Console.Error.WriteLine($"Error: {DescribeWithoutValues(exception.Message)} (the value is not shown). Fix: options take the form --name=value, and nothing else goes on the command line; see {name} --help.");
+            return 2;
         }
     }
 }

@@ -18,13 +18,20 @@ public static class CappedBody
         var buffer = new byte[Math.Min(limit + 1, 64 * 1024)];
         using var collected = new MemoryStream();
         int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        try
         {
-            collected.Write(buffer, 0, read);
-            if (collected.Length > limit)
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                return (string.Empty, true);
+                collected.Write(buffer, 0, read);
+                if (collected.Length > limit)
+                {
+                    return (string.Empty, true);
+                }
             }
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.BodyBroken, $"The connection closed in the middle of the answer ({(int)response.StatusCode}, {collected.Length} bytes read)"));
         }
 
         return (Encoding.UTF8.GetString(collected.GetBuffer(), 0, (int)collected.Length), false);

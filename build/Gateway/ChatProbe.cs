@@ -65,9 +65,9 @@ public sealed class ChatProbe(GatewayClient client)
             throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{CompletionsPath} answered {answer.Code} with a body that is not a JSON object"));
         }
 
-        var choice = json["choices"] is JArray { Count: > 0 } choices ? choices[0] : null;
+        var choice = json["choices"] is JArray { Count: > 0 } choices ? choices[0] as JObject : null;
         return new ParsedAnswer(
-            ContentText(choice?["message"]?["content"]),
+            ContentText((choice?["message"] as JObject)?["content"]),
             LenientJson.Text(choice, "finish_reason"),
             LenientJson.Text(json, "model"),
             json["usage"] as JObject);
@@ -78,7 +78,7 @@ public sealed class ChatProbe(GatewayClient client)
         content switch
         {
             { Type: JTokenType.String } => content.Value<string>(),
-            JArray parts => string.Concat(parts.Select(part => LenientJson.Text(part, "text"))),
+            JArray parts => string.Concat(parts.OfType<JObject>().Select(part => LenientJson.Text(part, "text"))),
             _ => null,
         };
 
@@ -94,8 +94,15 @@ public sealed class ChatProbe(GatewayClient client)
         }
 
         var available = await AvailableModelsAsync(cancellationToken);
-        var listing = available is null ? "the model list could not be read" : available.Count == 0 ? "the gateway lists no models for this key" : $"available: {string.Join(", ", available)}";
+        var listing = available is null ? "the model list could not be read" : available.Count == 0 ? "the gateway lists no models for this key" : $"available: {ListOf(available)}";
         return Failure.Of(FailureClass.UnknownModel, $"The gateway does not serve model \"{model}\" ({listing})");
+    }
+
+    /// <summary>At most 20 names, each cut, then how many more: a gateway's list can be anything.</summary>
+    public static string ListOf(IReadOnlyList<string> names, int most = 20)
+    {
+        var shown = string.Join(", ", names.Take(most).Select(name => name.Length <= 80 ? name : name[..77] + "..."));
+        return names.Count > most ? $"{shown} and {names.Count - most} more" : shown;
     }
 
     private async Task<IReadOnlyList<string>?> AvailableModelsAsync(CancellationToken cancellationToken)
@@ -108,7 +115,7 @@ public sealed class ChatProbe(GatewayClient client)
                 return null;
             }
 
-            return data.Select(entry => LenientJson.Text(entry, "id")).OfType<string>().Take(20).ToList();
+            return data.Select(entry => LenientJson.Text(entry, "id")).OfType<string>().ToList();
         }
         catch (CheckFailedException)
         {

@@ -17,9 +17,17 @@ namespace Build.Gateway;
 /// </summary>
 public sealed class GatewayClient : IDisposable
 {
+    /// <summary>At most this many attempts per check, whatever the deadline.</summary>
+    public const int MaxAttempts = 30;
+
+    /// <summary>No retry comes sooner than this, whatever Retry-After says (0, a date in the past).</summary>
+    public static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan MaximumWait = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
     private readonly HttpClient _http;
     private readonly VerifySettings _settings;
+    private int _requestsSent;
 
     public GatewayClient(VerifySettings settings, EgressPolicy egress, IWebProxy? proxy = null, bool retryNameResolution = false)
     {
@@ -45,6 +53,9 @@ public sealed class GatewayClient : IDisposable
 
     public bool RetryNameResolution { get; }
 
+    /// <summary>Requests sent to the gateway so far (for the report's TLS line: no request, no verification).</summary>
+    public int RequestsSent => _requestsSent;
+
     public bool HasKey => !string.IsNullOrEmpty(_settings.ApiKey);
 
     public Uri Url(string path) => new(_settings.GatewayUrl.AbsoluteUri.TrimEnd('/') + path);
@@ -67,6 +78,7 @@ public sealed class GatewayClient : IDisposable
         deadlineSource.CancelAfter(_settings.Deadline);
         var attempts = 0;
         Exception? lastException = null;
+        GatewayResponse? lastAnswer = null;
         var pipeline = BuildPipeline(profile, () => _settings.Deadline - deadline.Elapsed);
 
         try
@@ -77,7 +89,7 @@ public sealed class GatewayClient : IDisposable
                     attempts++;
                     try
                     {
-                        return await SendOnceAsync(create, withKey, token);
+                        return lastAnswer = await SendOnceAsync(create, withKey, token);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
@@ -91,11 +103,17 @@ public sealed class GatewayClient : IDisposable
         {
             throw new CheckFailedException(Failure.Of(FailureClass.Cancelled));
         }
+        catch (Exception exception) when (lastAnswer is not null && exception is OperationCanceledException or TimeoutRejectedException)
+        {
+            // The deadline ran out waiting for a better answer: the last real one (502 from tailscale
+            // serve with LiteLLM down, say) tells the user more than "no answer".
+            return lastAnswer;
+        }
         catch (Exception exception) when (exception is OperationCanceledException or TimeoutRejectedException or HttpRequestException or System.Security.Authentication.AuthenticationException)
         {
             var summary = $"{attempts} attempt{(attempts == 1 ? string.Empty : "s")} in {deadline.Elapsed.TotalSeconds:0.#} s";
             var cause = exception is OperationCanceledException ? lastException ?? new TimeoutException() : exception;
-            throw new CheckFailedException(TransportFailures.Classify(cause, Tls, summary));
+            throw new CheckFailedException(TransportFailures.Classify(cause, Tls, summary, _settings.GatewayUrl.Scheme));
         }
     }
 
@@ -113,6 +131,7 @@ public sealed class GatewayClient : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _settings.ApiKey);
         }
 
+        Interlocked.Increment(ref _requestsSent);
         var started = Stopwatch.GetTimestamp();
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
         var (body, tooLarge) = await CappedBody.ReadAsync(response, token);
@@ -122,7 +141,7 @@ public sealed class GatewayClient : IDisposable
             response.Content.Headers.ContentType?.MediaType,
             body,
             tooLarge,
-            Stopwatch.GetElapsedTime(started));
+            Stopwatch.GetElapsedTime(started)) { RequestedPath = request.RequestUri!.AbsolutePath };
     }
 
     private ResiliencePipeline<GatewayResponse> BuildPipeline(RetryProfile profile, Func<TimeSpan> remaining)
@@ -132,14 +151,10 @@ public sealed class GatewayClient : IDisposable
         {
             builder.AddRetry(new RetryStrategyOptions<GatewayResponse>
             {
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(4),
+                MaxRetryAttempts = MaxAttempts - 1,
                 ShouldHandle = arguments => ValueTask.FromResult(ShouldRetry(profile, arguments.Outcome, remaining())),
-                DelayGenerator = arguments => ValueTask.FromResult(
-                    arguments.Outcome.Result?.RetryAfter is { } wait ? (TimeSpan?)Clamp(wait, remaining()) : null),
+                DelayGenerator = arguments => ValueTask.FromResult<TimeSpan?>(
+                    Wait(arguments.AttemptNumber, arguments.Outcome.Result?.RetryAfter, remaining(), Random.Shared.NextDouble())),
             });
         }
 
@@ -180,10 +195,18 @@ public sealed class GatewayClient : IDisposable
         };
     }
 
-    private static TimeSpan Clamp(TimeSpan wait, TimeSpan remaining)
+    /// <summary>
+    /// The wait before retry <paramref name="attempt"/> (0-based): exponential backoff with jitter from
+    /// <see cref="MinimumWait"/> up to 4 s, longer when Retry-After asks for more, never shorter than
+    /// the backoff (a Retry-After of 0 or a past date would hammer the gateway), and capped by the time
+    /// left so that the next attempt can still answer before the deadline.
+    /// </summary>
+    public static TimeSpan Wait(int attempt, TimeSpan? retryAfter, TimeSpan remaining, double jitter)
     {
-        var ceiling = remaining - TimeSpan.FromMilliseconds(250);
-        return wait < ceiling ? wait : ceiling > TimeSpan.Zero ? ceiling : TimeSpan.Zero;
+        var backoff = TimeSpan.FromMilliseconds(Math.Min(MaximumWait.TotalMilliseconds, MinimumWait.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 10)) * (1 + (jitter * 0.25))));
+        var wait = retryAfter is { } asked && asked > backoff ? asked : backoff;
+        var ceiling = remaining - MinimumWait;
+        return wait < ceiling ? wait : ceiling > MinimumWait ? ceiling : MinimumWait;
     }
 
     public void Dispose() => _http.Dispose();

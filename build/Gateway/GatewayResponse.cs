@@ -12,6 +12,9 @@ public sealed record GatewayResponse(
     bool TooLarge,
     TimeSpan Elapsed)
 {
+    /// <summary>The path that was requested, base path included (the host is never part of it).</summary>
+    public string? RequestedPath { get; init; }
+
     public int Code => (int)Status;
 
     public bool IsSuccess => Code is >= 200 and < 300;

@@ -15,6 +15,7 @@ public static class StatusFailures
         var said = envelope is null ? string.Empty : $": {envelope.ShortMessage}";
         return code switch
         {
+            < 200 or 304 => Failure.Of(FailureClass.NotAnAnswer, $"{what} answered {code}"),
             >= 300 and < 400 => Failure.Of(FailureClass.Redirect, $"{what} answered {code} redirecting to {RedirectOrigin(response)}"),
             401 => keySent
                 ? Failure.Of(FailureClass.BadKey, $"{what} answered 401: the key was rejected{said}")
@@ -22,7 +23,7 @@ public static class StatusFailures
             400 when envelope?.Mentions("no_db_connection") == true || envelope?.Mentions("No connected db") == true =>
                 Failure.Of(FailureClass.BadKey, $"{what} answered 400 no_db_connection: LiteLLM rejects this key (no database to look it up)"),
             403 => Failure.Of(FailureClass.Forbidden, $"{what} answered 403{said}"),
-            404 => Failure.Of(FailureClass.NotFound, $"{what} answered 404"),
+            404 => Failure.Of(what.StartsWith("/v1/", StringComparison.Ordinal) ? FailureClass.ChatNotFound : FailureClass.NotFound, $"{what} answered 404 (requested {response.RequestedPath ?? what})"),
             429 => Failure.Of(FailureClass.RateLimited, $"{what} answered 429 until the deadline{said}"),
             503 when response.Body.Contains("Unhealthy", StringComparison.OrdinalIgnoreCase) =>
                 Failure.Of(FailureClass.NotReady, $"{what} answered 503: {envelope?.ShortMessage ?? FirstLine(response.Body)}"),
@@ -30,15 +31,19 @@ public static class StatusFailures
             >= 500 => Failure.Of(FailureClass.ServerError, $"{what} answered {code}{said}"),
             _ when response.LooksLikeHtml => Failure.Of(FailureClass.NotGateway, $"{what} answered {code} with an HTML page"),
             >= 400 and < 500 => Failure.Of(FailureClass.Rejected, $"{what} answered {code}{said}"),
-            _ => Failure.Of(FailureClass.Unexpected, $"{what} answered {code}{said}"),
+            _ => Failure.Of(FailureClass.NotAnAnswer, $"{what} answered {code}{said}"),
         };
     }
 
     public static string FirstLine(string text) =>
         Shorten(text.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim().Trim('"'));
 
-    /// <summary>Gateway text shown in a detail line is cut to 160 characters.</summary>
-    public static string Shorten(string line) => line.Length <= 160 ? line : line[..157] + "...";
+    /// <summary>
+    /// Text from outside shown in a detail line: marked to be cut to 160 characters once redacted (see
+    /// <see cref="Security.Redactor.Cut"/>), so a cut never leaves part of a secret behind. Anything past
+    /// 4 KiB is dropped here already; a key crossing that point is still caught as a run of its characters.
+    /// </summary>
+    public static string Shorten(string line) => Security.Redactor.Cut(line.Length <= 4096 ? line : line[..4096]);
 
     private static string RedirectOrigin(GatewayResponse response)
     {

@@ -39,10 +39,10 @@ internal static class StreamedAnswer
 
             model ??= LenientJson.Text(chunk, "model");
             usage = chunk["usage"] as JObject ?? usage;
-            if (chunk["choices"] is JArray { Count: > 0 } choices)
+            if (chunk["choices"] is JArray { Count: > 0 } choices && choices[0] is JObject choice)
             {
-                content.Append(ChatProbe.ContentText(choices[0]["delta"]?["content"]));
-                finish = LenientJson.Text(choices[0], "finish_reason") ?? finish;
+                content.Append(ChatProbe.ContentText((choice["delta"] as JObject)?["content"]));
+                finish = LenientJson.Text(choice, "finish_reason") ?? finish;
             }
         }
 

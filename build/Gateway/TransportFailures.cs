@@ -8,7 +8,7 @@ namespace Build.Gateway;
 /// <summary>Turns an exception from the HTTP stack into a classified failure, without its text (which names host and port).</summary>
 public static class TransportFailures
 {
-    public static Failure Classify(Exception exception, TlsInspector tls, string attempts)
+    public static Failure Classify(Exception exception, TlsInspector tls, string attempts, string scheme = "https")
     {
         switch (exception)
         {
@@ -18,8 +18,10 @@ public static class TransportFailures
                 return Failure.Of(FailureClass.Timeout, $"No answer from the gateway within the deadline ({attempts})");
             case AuthenticationException:
                 return TlsFailure(tls);
+            case CheckFailedException checkFailed:
+                return checkFailed.Failure;
             case HttpRequestException request:
-                return ClassifyRequest(request, tls, attempts);
+                return ClassifyRequest(request, tls, attempts, scheme);
             default:
                 return Failure.Of(FailureClass.Unexpected, $"An unexpected error occurred ({exception.GetType().Name})");
         }
@@ -35,7 +37,7 @@ public static class TransportFailures
             _ => false,
         };
 
-    private static Failure ClassifyRequest(HttpRequestException request, TlsInspector tls, string attempts)
+    private static Failure ClassifyRequest(HttpRequestException request, TlsInspector tls, string attempts, string scheme)
     {
         switch (request.HttpRequestError)
         {
@@ -59,7 +61,11 @@ public static class TransportFailures
                     ? $"The gateway refused the connection ({attempts})"
                     : $"The gateway could not be reached: {socket?.ToString() ?? "connection failed"} ({attempts})");
             case HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse:
-                return Failure.Of(FailureClass.NotGateway, "The connection closed without a valid HTTP answer (an https:// URL on a plain-http port?)");
+                return Failure.Of(FailureClass.SchemeMismatch, scheme == "http"
+                    ? "The port gave no HTTP answer to plain http:// (is it a TLS port? use https://)"
+                    : "The connection closed without a valid HTTP answer (an https:// URL on a plain-http port? use http://)");
+            case HttpRequestError.ConfigurationLimitExceeded:
+                return Failure.Of(FailureClass.HeadersTooLarge, "The answer's headers exceeded the client's limit");
             case HttpRequestError.ProxyTunnelError:
                 return Failure.Of(FailureClass.ConnectionRefused, $"The tailnet proxy could not reach the gateway ({attempts})");
             default:

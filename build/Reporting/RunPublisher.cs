@@ -21,7 +21,7 @@ public static class RunPublisher
             context.Results,
             context.Facts,
             context.EgressPolicy,
-            context.Settings.Insecure,
+            context.TlsVerification,
             redactor);
         try
         {
@@ -37,7 +37,7 @@ public static class RunPublisher
         {
             try
             {
-                File.AppendAllText(summaryPath, SummaryTable.Markdown(context.Results, context.Facts, context.EgressPolicy, redactor));
+                File.AppendAllText(summaryPath, redactor.Redact(SummaryTable.Markdown(context.Results, context.Facts, context.EgressPolicy, redactor)));
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {

@@ -1,4 +1,5 @@
 using Build.Security;
+using Build.Settings;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -7,46 +8,50 @@ namespace Build.Reporting;
 /// <summary>The JSON report: overall status, one entry per task, the gateway facts; every string redacted.</summary>
 public static class RunReport
 {
-    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunFacts facts, EgressPolicy egress, bool insecure, Redactor redactor)
+    public const string NoCheckRan = "no check ran";
+
+    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunFacts facts, EgressPolicy egress, string tlsVerification, Redactor redactor)
     {
         var tasks = new JArray(results.All.Select(result => new JObject
         {
             ["name"] = result.Name,
             ["status"] = result.Status.ToString().ToLowerInvariant(),
             ["durationMs"] = result.DurationMs,
-            ["detail"] = redactor.Redact(result.Detail),
-            ["hint"] = result.Hint is null ? null : redactor.Redact(result.Hint),
+            ["detail"] = result.Detail,
+            ["hint"] = result.Hint,
             ["failure"] = result.FailureId,
         }));
 
         var report = new JObject
         {
-            ["status"] = results.AnyFailed ? "failed" : "passed",
+            ["status"] = results.Passed ? "passed" : "failed",
+            ["reason"] = results.AnyChecked ? null : NoCheckRan,
             ["target"] = target,
             ["startedAt"] = started.ToString("O"),
             ["durationMs"] = (long)duration.TotalMilliseconds,
-            ["tlsVerification"] = insecure ? "skipped (--insecure)" : "verified",
+            ["tlsVerification"] = tlsVerification,
             ["tasks"] = tasks,
             ["egress"] = new JObject
             {
                 ["mode"] = egress.Mode.ToString().ToLowerInvariant(),
                 ["destinations"] = new JArray(egress.Destinations.Select(record => new JObject
                 {
-                    ["origin"] = redactor.Redact(record.Origin),
+                    ["origin"] = record.Origin,
+                    ["host"] = HostKind(record.Origin),
                     ["allowed"] = record.Allowed,
                     ["blocked"] = record.Blocked,
                     ["requests"] = record.Requests,
                 })),
             },
-            ["warnings"] = new JArray(facts.Warnings.Select(redactor.Redact)),
-            ["notes"] = new JArray(facts.Notes.Select(redactor.Redact)),
+            ["warnings"] = new JArray(facts.Warnings),
+            ["notes"] = new JArray(facts.Notes),
             ["workflowFindings"] = new JArray(facts.Findings.Select(finding => new JObject
             {
                 ["path"] = finding.Path,
                 ["line"] = finding.Line,
                 ["severity"] = finding.Severity.ToString().ToLowerInvariant(),
                 ["rule"] = finding.RuleId,
-                ["message"] = redactor.Redact(finding.Message),
+                ["message"] = finding.Message,
                 ["fix"] = finding.Fix,
             })),
         };
@@ -85,23 +90,53 @@ public static class RunReport
                 ["totalTokens"] = chat.TotalTokens,
                 ["finishReason"] = chat.FinishReason,
                 ["litellmVersion"] = chat.LiteLlmVersion,
-                ["modelId"] = chat.ModelId is null ? null : redactor.Redact(chat.ModelId),
+                ["modelId"] = chat.ModelId,
                 ["modelApiBase"] = chat.ApiBaseHeaderSeen ? Redactor.Placeholder : null,
                 ["streamed"] = chat.Streamed,
             };
         }
 
+        RedactStrings(report, redactor);
         return report;
     }
 
-    public static void Write(string path, JObject report)
+    /// <summary>What can be said of a destination's host without naming it.</summary>
+    public static string HostKind(string origin)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri))
         {
-            Directory.CreateDirectory(directory);
+            return "unknown";
         }
 
-        File.WriteAllText(path, report.ToString(Formatting.Indented) + Environment.NewLine);
+        return uri.IsLoopback ? "loopback"
+            : uri.Host.EndsWith(".ts.net", StringComparison.OrdinalIgnoreCase) ? "tailnet name"
+            : TailnetAddresses.IsTailnetHost(uri) ? "tailnet address"
+            : "other";
+    }
+
+    /// <summary>Every string in the report, whatever field it is in, passes the one redaction point.</summary>
+    private static void RedactStrings(JContainer token, Redactor redactor)
+    {
+        foreach (var value in token.DescendantsAndSelf().OfType<JValue>().Where(value => value.Value is string).ToList())
+        {
+            value.Value = redactor.Redact((string?)value.Value);
+        }
+    }
+
+    /// <summary>Writes the report whole or not at all: a temp file beside it, then a rename.</summary>
+    public static void Write(string path, JObject report)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temporary = $"{full}.{Environment.ProcessId}.tmp";
+        try
+        {
+            File.WriteAllText(temporary, report.ToString(Formatting.Indented) + Environment.NewLine);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Build.Security;
 using Spectre.Console;
 
@@ -6,9 +7,13 @@ namespace Build.Reporting;
 /// <summary>The console table and the Markdown step summary, both from the same results.</summary>
 public static class SummaryTable
 {
+    /// <summary>GitHub takes 1 MiB of step summary; a verification summary has no reason to come near it.</summary>
+    public const int MaxMarkdownBytes = 64 * 1024;
+
     public static void WriteConsole(IAnsiConsole console, TaskResults results, Redactor redactor)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title(results.AnyFailed ? "[red]Verify failed[/]" : "[green]Verify passed[/]");
+        var title = results.Passed ? "[green]Verify passed[/]" : results.AnyChecked ? "[red]Verify failed[/]" : "[red]Verify failed: no check ran[/]";
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
         table.AddColumns("Task", "Status", "Duration", "Detail");
         foreach (var result in results.All)
         {
@@ -32,19 +37,21 @@ public static class SummaryTable
 
     public static string Markdown(TaskResults results, RunFacts facts, EgressPolicy egress, Redactor redactor)
     {
+        string Text(string text) => Escape(redactor.Redact(text));
+        var verdict = results.Passed ? "✅ passed" : results.AnyChecked ? "❌ failed" : $"❌ failed: {RunReport.NoCheckRan}";
         var lines = new List<string>
         {
-            $"### LiteLLM gateway verification: {(results.AnyFailed ? "❌ failed" : "✅ passed")}",
+            $"### LiteLLM gateway verification: {verdict}",
             string.Empty,
             "| Task | Status | Duration | Detail |",
             "|---|---|---|---|",
         };
         foreach (var result in results.All)
         {
-            var detail = Cell(redactor.Redact(result.Detail));
+            var detail = Text(result.Detail);
             if (result.Hint is not null)
             {
-                detail += $"<br>**Fix:** {Cell(redactor.Redact(result.Hint))}";
+                detail += $"<br>**Fix:** {Text(result.Hint)}";
             }
 
             var icon = result.Status switch { CheckStatus.Passed => "✅", CheckStatus.Failed => "❌", _ => "⏭️" };
@@ -56,30 +63,77 @@ public static class SummaryTable
             lines.Add(string.Empty);
             lines.Add("Workflow findings:");
             lines.Add(string.Empty);
-            lines.AddRange(facts.Findings.Select(finding => $"- `{finding.Path}:{finding.Line}` {finding.Severity.ToString().ToLowerInvariant()} **{finding.RuleId}**: {Cell(redactor.Redact(finding.Message))} — {Cell(finding.Fix)}"));
+            lines.AddRange(facts.Findings.Select(finding => $"- `{finding.Path}:{finding.Line}` {finding.Severity.ToString().ToLowerInvariant()} **{finding.RuleId}**: {Text(finding.Message)} — {Text(finding.Fix)}"));
         }
 
         foreach (var note in facts.Notes)
         {
             lines.Add(string.Empty);
-            lines.Add($"> {Cell(redactor.Redact(note))}");
+            lines.Add($"> {Text(note)}");
         }
 
         foreach (var warning in facts.Warnings)
         {
             lines.Add(string.Empty);
-            lines.Add($"> ⚠️ {Cell(redactor.Redact(warning))}");
+            lines.Add($"> ⚠️ {Text(warning)}");
         }
 
         if (egress.Destinations.Count > 0)
         {
             lines.Add(string.Empty);
             lines.Add($"Egress ({egress.Mode.ToString().ToLowerInvariant()} mode): " + string.Join(", ", egress.Destinations.Select(record =>
-                $"{redactor.Redact(record.Origin)}{(record.Blocked ? " (blocked)" : record.Allowed ? string.Empty : " (not on the allowlist)")}")));
+                $"{Text(record.Origin)} ({RunReport.HostKind(record.Origin)}{(record.Blocked ? ", blocked" : record.Allowed ? string.Empty : ", not on the allowlist")})")));
         }
 
-        return string.Join('\n', lines) + "\n";
+        return Capped(string.Join('\n', lines) + "\n");
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+    /// <summary>
+    /// Text from the gateway is literal in the summary: Markdown and HTML characters are escaped, so a
+    /// gateway cannot add links, images or tags, and a masked value (***) stays three asterisks.
+    /// </summary>
+    public static string Escape(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        foreach (var character in text.ReplaceLineEndings(" "))
+        {
+            switch (character)
+            {
+                case '<':
+                    result.Append("&lt;");
+                    break;
+                case '>':
+                    result.Append("&gt;");
+                    break;
+                case '&':
+                    result.Append("&amp;");
+                    break;
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '(' or ')' or '#' or '|' or '!' or '~' or '{' or '}':
+                    result.Append('\\').Append(character);
+                    break;
+                default:
+                    result.Append(character);
+                    break;
+            }
+        }
+
+        return result.ToString();
+    }
+
+    private static string Capped(string markdown)
+    {
+        if (Encoding.UTF8.GetByteCount(markdown) <= MaxMarkdownBytes)
+        {
+            return markdown;
+        }
+
+        const string note = "\n\n(The summary was cut at 64 KiB; the JSON report has every detail.)\n";
+        var cut = markdown;
+        while (Encoding.UTF8.GetByteCount(cut) + note.Length > MaxMarkdownBytes)
+        {
+            cut = cut[..(cut.Length * 9 / 10)];
+        }
+
+        return cut[..(cut.LastIndexOf('\n') is var line and > 0 ? line : cut.Length)] + note;
+    }
 }

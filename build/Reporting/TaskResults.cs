@@ -18,6 +18,9 @@ public sealed class TaskResults
 
     public IReadOnlyList<TaskResult> All => _results;
 
+    /// <summary>Passed only when a check ran and none failed: a run that checked nothing never passes.</summary>
+    public bool Passed => AnyChecked && !AnyFailed;
+
     public bool AnyFailed => _results.Any(result => result.Status == CheckStatus.Failed);
 
     public TaskResult? FirstFailure => _results.FirstOrDefault(result => result.Status == CheckStatus.Failed);
@@ -30,14 +33,20 @@ public sealed class TaskResults
 
     public void Skip(string name, string reason) => Set(new TaskResult(name, CheckStatus.Skipped, 0, reason, null, null));
 
-    /// <summary>Called when a task ends: keeps what the task recorded and adds its duration.</summary>
-    public void Complete(string name, TimeSpan duration, bool skipped)
+    /// <summary>
+    /// Called when a task ends: adds its duration to what the check recorded. A task that recorded
+    /// nothing (an aggregate such as Verify, or Summary) checked nothing and is not a result.
+    /// </summary>
+    public void Complete(string name, TimeSpan duration)
     {
-        var result = Find(name) ?? (skipped
-            ? new TaskResult(name, CheckStatus.Skipped, 0, "skipped", null, null)
-            : new TaskResult(name, CheckStatus.Passed, 0, string.Empty, null, null));
-        Set(result with { DurationMs = (long)duration.TotalMilliseconds });
+        if (Find(name) is { } result)
+        {
+            Set(result with { DurationMs = (long)duration.TotalMilliseconds });
+        }
     }
+
+    /// <summary>True when at least one check passed or failed (skips alone checked nothing).</summary>
+    public bool AnyChecked => _results.Any(result => result.Status is CheckStatus.Passed or CheckStatus.Failed);
 
     private void Set(TaskResult result)
     {

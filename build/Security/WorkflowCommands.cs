@@ -2,10 +2,12 @@ namespace Build.Security;
 
 /// <summary>
 /// GitHub Actions workflow commands. Outside GitHub Actions it prints nothing: a mask printed on a
-/// laptop would only show the value.
+/// laptop would only show the value. Everything but a mask's own value passes the redactor.
 /// </summary>
-public sealed class WorkflowCommands(bool enabled, TextWriter output)
+public sealed class WorkflowCommands(bool enabled, TextWriter output, Func<string, string>? redact = null)
 {
+    private readonly Func<string, string> _redact = redact ?? (text => text);
+
     public bool Enabled => enabled;
 
     /// <summary>Masks a value from now on. Escaped as the runner expects, or only its first line would be masked.</summary>
@@ -24,7 +26,7 @@ public sealed class WorkflowCommands(bool enabled, TextWriter output)
     {
         if (enabled)
         {
-            output.WriteLine($"::group::{EscapeData(title)}");
+            output.WriteLine($"::group::{EscapeData(_redact(title))}");
         }
     }
 
@@ -46,7 +48,7 @@ public sealed class WorkflowCommands(bool enabled, TextWriter output)
         var properties = new List<string>();
         if (file is not null)
         {
-            properties.Add($"file={EscapeProperty(file)}");
+            properties.Add($"file={EscapeProperty(_redact(file))}");
         }
 
         if (line is not null)
@@ -56,11 +58,11 @@ public sealed class WorkflowCommands(bool enabled, TextWriter output)
 
         if (title is not null)
         {
-            properties.Add($"title={EscapeProperty(title)}");
+            properties.Add($"title={EscapeProperty(_redact(title))}");
         }
 
         var head = properties.Count > 0 ? $"::{level} {string.Join(',', properties)}::" : $"::{level}::";
-        output.WriteLine(head + EscapeData(message));
+        output.WriteLine(head + EscapeData(_redact(message)));
     }
 
     public static string EscapeData(string value) =>

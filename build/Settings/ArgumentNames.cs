@@ -27,6 +27,6 @@ public static class ArgumentNames
     /// <summary>Options the host itself handles; they may reach the arguments too.</summary>
     public static readonly IReadOnlyList<string> HostOptions = ["target", "t", "verbosity", "v", "exclusive", "e", "dryrun", "noop", "whatif", "tree", "showtree", "description", "descriptions", "showdescription", "version", "ver", "help", "h"];
 
-    public static readonly IReadOnlyList<string> All =
-        [LiteLlmUrl, Model, HealthPath, CaCert, Insecure, AllowHttp, Deadline, Report, MaxTokens, DeepHealth, Stream, Workflows, Harden, Egress, HardenAgentDir, Tailnet, TailscaleVersion, TailnetTags, TailscalePackages, TailscaleRootKeys];
+    /// <summary>Every option the reader accepts: those of the settings catalog (which --help and the README show).</summary>
+    public static IReadOnlyList<string> All => SettingsCatalog.Entries.Select(entry => entry.Option).OfType<string>().ToList();
 }

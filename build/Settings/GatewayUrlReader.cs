@@ -8,7 +8,10 @@ namespace Build.Settings;
 /// </summary>
 public static class GatewayUrlReader
 {
-    public static (Uri? Url, string Source) Read(ISettingsSource source, bool allowHttp, List<string> problems)
+    /// <summary>What OpenAI clients want as their base URL; the build adds /v1 itself.</summary>
+    public const string OpenAiSuffix = "/v1";
+
+    public static (Uri? Url, string Source) Read(ISettingsSource source, bool allowHttp, List<string> problems, List<string>? notices = null)
     {
         string raw;
         string origin;
@@ -62,8 +65,16 @@ public static class GatewayUrlReader
             return (null, origin);
         }
 
-        // A path prefix (LiteLLM's SERVER_ROOT_PATH) is kept; a trailing slash is not.
-        var normalised = new UriBuilder(url) { Path = url.AbsolutePath.TrimEnd('/') }.Uri;
+        // A path prefix (LiteLLM's SERVER_ROOT_PATH) is kept; a trailing slash is not. One trailing /v1
+        // (an OpenAI client's base URL, often pasted) goes: the requests add /v1 themselves.
+        var path = url.AbsolutePath.TrimEnd('/');
+        if (path.EndsWith(OpenAiSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            path = path[..^OpenAiSuffix.Length];
+            notices?.Add($"{origin}: the URL ends in /v1 (an OpenAI client's base URL); using the gateway's root instead, since requests add /v1 themselves");
+        }
+
+        var normalised = new UriBuilder(url) { Path = path }.Uri;
         return (normalised, origin);
     }
 }

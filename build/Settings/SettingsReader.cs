@@ -29,7 +29,8 @@ public static class SettingsReader
         var isGitHubActions = IsTrue(source.Environment(EnvironmentNames.GitHubActions));
         var isCi = isGitHubActions || IsTrue(source.Environment(EnvironmentNames.Ci));
         var allowHttp = ReadFlag(source, ArgumentNames.AllowHttp, problems);
-        var (url, urlSource) = GatewayUrlReader.Read(source, allowHttp, problems);
+        var notices = new List<string>();
+        var (url, urlSource) = GatewayUrlReader.Read(source, allowHttp, problems, notices);
 
         var settings = new VerifySettings
         {
@@ -48,11 +49,13 @@ public static class SettingsReader
             Stream = ReadFlag(source, ArgumentNames.Stream, problems),
             IsGitHubActions = isGitHubActions,
             StepSummaryPath = NullIfEmpty(source.Environment(EnvironmentNames.GitHubStepSummary)),
-            WorkflowsDirectory = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) ?? DefaultWorkflows,
+            WorkflowsDirectory = ReadWorkflows(source, problems),
+            WorkflowsGiven = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) is not null,
             HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
             Egress = ReadMode(source, ArgumentNames.Egress, problems),
             HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
             Tailnet = Build.Tailnet.TailnetSettingsReader.Read(source, problems),
+            Notices = notices,
         };
 
         return (problems.Count == 0 ? settings : null, problems);
@@ -148,7 +151,7 @@ public static class SettingsReader
             return fallback;
         }
 
-        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds is <= 0 or > 3600 || double.IsNaN(seconds))
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || double.IsNaN(seconds) || seconds is < 1 or > 3600)
         {
             problems.Add($"--{ArgumentNames.Deadline}: must be a number of seconds from 1 to 3600, such as --{ArgumentNames.Deadline}=60");
             return fallback;
@@ -157,20 +160,41 @@ public static class SettingsReader
         return TimeSpan.FromSeconds(seconds);
     }
 
+    /// <summary>--workflows names a folder that must exist; the default is the repository's own .github/workflows.</summary>
+    private static string ReadWorkflows(ISettingsSource source, List<string> problems)
+    {
+        if (NullIfEmpty(source.Argument(ArgumentNames.Workflows)) is not { } given)
+        {
+            return RepositoryRoot.Resolve(DefaultWorkflows);
+        }
+
+        if (!Directory.Exists(given))
+        {
+            problems.Add($"--{ArgumentNames.Workflows}: no such folder; give the folder that holds the workflow files (default {DefaultWorkflows} in the repository)");
+        }
+
+        return Path.GetFullPath(given);
+    }
+
     private static string ReadReportPath(ISettingsSource source, List<string> problems)
     {
         if (source.Argument(ArgumentNames.Report) is not { } raw)
         {
-            return DefaultReportPath;
+            return RepositoryRoot.Resolve(DefaultReportPath);
         }
 
         if (raw.Length == 0 || raw.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || raw.EndsWith('/') || Directory.Exists(raw))
         {
             problems.Add($"--{ArgumentNames.Report}: must be a file path, such as --{ArgumentNames.Report}={DefaultReportPath}");
-            return DefaultReportPath;
+            return RepositoryRoot.Resolve(DefaultReportPath);
         }
 
-        return raw;
+        if (RepositoryRoot.IsAmongBuildInputs(raw))
+        {
+            problems.Add($"--{ArgumentNames.Report}: is inside build/, the build program's sources (every run would rebuild it); write it elsewhere, such as --{ArgumentNames.Report}={DefaultReportPath}");
+        }
+
+        return Path.GetFullPath(raw);
     }
 
     private static int ReadMaxTokens(ISettingsSource source, List<string> problems)

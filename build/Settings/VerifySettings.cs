@@ -37,6 +37,12 @@ public sealed record VerifySettings
 
     public string WorkflowsDirectory { get; init; } = SettingsReader.DefaultWorkflows;
 
+    /// <summary>Things the settings reader changed on the user's behalf, said once at the start.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
+    /// <summary>True when --workflows was given (then the folder must exist); false for the repository's own.</summary>
+    public bool WorkflowsGiven { get; init; }
+
     /// <summary>Block fails Harden on any error finding; audit reports and passes.</summary>
     public bool HardenBlocks { get; init; } = true;
 
@@ -49,16 +55,16 @@ public sealed record VerifySettings
     public string? StepSummaryPath { get; init; }
 
     /// <summary>Values to redact and mask: the key, the URL, the host and host:port.</summary>
+    /// <summary>Keys and credentials: redacted in every form, fragments included.</summary>
+    public IReadOnlyList<string> Keys =>
+        new[] { ApiKey }.Concat(Tailnet.Keys).OfType<string>().Where(key => key.Length > 0).Distinct().ToList();
+
+    /// <summary>Infrastructure values: redacted where they appear whole.</summary>
     public IReadOnlyList<string> Secrets
     {
         get
         {
             var secrets = new List<string>();
-            if (!string.IsNullOrEmpty(ApiKey))
-            {
-                secrets.Add(ApiKey);
-            }
-
             if (GatewayUrlSource != SettingsReader.DefaultSource)
             {
                 secrets.Add(GatewayUrl.AbsoluteUri.TrimEnd('/'));
@@ -67,7 +73,10 @@ public sealed record VerifySettings
                 secrets.Add(GatewayUrl.Host);
             }
 
-            secrets.AddRange(Tailnet.Secrets);
+            if (Tailnet.OAuthClientId is { } clientId)
+            {
+                secrets.Add(clientId);
+            }
 
             return secrets.Distinct().ToList();
         }

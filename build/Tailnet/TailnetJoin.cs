@@ -145,7 +145,7 @@ public sealed partial class TailnetJoin(BuildContext context)
             throw new CheckFailedException(Failure.Of(FailureClass.OidcToken, "ACTIONS_ID_TOKEN_REQUEST_URL is not set"));
         }
 
-        context.RegisterSecret(bearer);
+        context.RegisterKey(bearer);
         context.EgressPolicy.Allow(endpoint);
         using var http = context.CreateHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{url}&audience={Uri.EscapeDataString(_settings.Audience!)}");
@@ -159,7 +159,7 @@ public sealed partial class TailnetJoin(BuildContext context)
                 throw new CheckFailedException(Failure.Of(FailureClass.OidcToken, $"the token endpoint answered {(int)response.StatusCode}"));
             }
 
-            context.RegisterSecret(token);
+            context.RegisterKey(token);
             return token;
         }
         catch (HttpRequestException exception)

@@ -58,6 +58,6 @@ public sealed record TailnetSettings
         : AuthKey is not null ? JoinCredential.AuthKey
         : JoinCredential.None;
 
-    public IEnumerable<string> Secrets =>
-        new[] { OAuthSecret, AuthKey, OAuthClientId }.OfType<string>();
+    public IEnumerable<string> Keys =>
+        new[] { OAuthSecret, AuthKey }.OfType<string>();
 }

@@ -15,7 +15,14 @@ public sealed class Harden : VerificationTask
     protected override Task<string> CheckAsync(BuildContext context)
     {
         var settings = context.Settings;
-        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, context.Environment.WorkingDirectory.FullPath);
+        var displayRoot = RepositoryRoot.Path ?? context.Environment.WorkingDirectory.FullPath;
+        if (!settings.WorkflowsGiven && RepositoryRoot.Path is null && !Directory.Exists(settings.WorkflowsDirectory))
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.NoWorkflows, $"{settings.WorkflowsDirectory} does not exist and this program is not inside its repository"));
+        }
+
+        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot);
+        var folder = Path.GetRelativePath(displayRoot, settings.WorkflowsDirectory) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : settings.WorkflowsDirectory;
         context.Facts.Findings.AddRange(findings);
         foreach (var finding in findings)
         {
@@ -40,13 +47,13 @@ public sealed class Harden : VerificationTask
         var errors = findings.Count(finding => finding.Severity == Severity.Error);
         var warnings = findings.Count - errors;
         var detail = files == 0
-            ? $"no workflows in {settings.WorkflowsDirectory}"
+            ? settings.WorkflowsGiven ? $"no workflow files in {folder}" : "this repository has no workflows in .github/workflows"
             : $"{files} workflow(s) audited: {errors} error(s), {warnings} warning(s)";
         detail += $"; {DescribeAgent(context)}; egress {settings.Egress.ToString().ToLowerInvariant()}";
 
         if (errors > 0 && settings.HardenBlocks)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.WorkflowAudit, $"{errors} workflow error(s) in {settings.WorkflowsDirectory}"));
+            throw new CheckFailedException(Failure.Of(FailureClass.WorkflowAudit, $"{errors} workflow error(s) in {folder}"));
         }
 
         return Task.FromResult(detail + (errors > 0 ? " (audit mode: not failing)" : string.Empty));

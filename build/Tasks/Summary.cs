@@ -12,6 +12,11 @@ public sealed class Summary : FrostingTask<BuildContext>
     {
         context.DisconnectTailnet();
         RunPublisher.Publish(context, printTable: true);
+        if (!context.Results.AnyChecked)
+        {
+            throw new CakeException(1, $"{RunReport.NoCheckRan}: every check was skipped. Fix: run ./build.sh --target=Verify to run them all.");
+        }
+
         if (context.Results.FirstFailure is { } failure)
         {
             var failed = context.Results.All.Count(result => result.Status == CheckStatus.Failed);

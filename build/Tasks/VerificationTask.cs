@@ -13,7 +13,15 @@ namespace Build.Tasks;
 /// </summary>
 public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
 {
-    public string Name => GetType().GetCustomAttribute<TaskNameAttribute>()?.Name ?? GetType().Name;
+    public string Name => NameOf(GetType());
+
+    /// <summary>The names of every check: the tasks that verify something (aggregates and Summary only gather them).</summary>
+    public static IReadOnlySet<string> CheckNames { get; } = typeof(VerificationTask).Assembly.GetTypes()
+        .Where(type => type.IsSubclassOf(typeof(VerificationTask)) && !type.IsAbstract)
+        .Select(NameOf)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static string NameOf(Type type) => type.GetCustomAttribute<TaskNameAttribute>()?.Name ?? type.Name;
 
     public override string SkippedMessage => "a check it depends on did not pass";
 
@@ -66,6 +74,7 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
             ExceptionDispatchInfo.Throw(exception is CheckFailedException ? exception : new CheckFailedException(failure));
         }
 
-        context.Error($"✗ {Name}: {failure.OneLine}");
+        // The reason and its fix come once, in the table and the closing Error: line.
+        context.Warn($"✗ {Name} failed ({failure.Id}); the summary below has the reason and the fix");
     }
 }

@@ -30,7 +30,18 @@ foreach (var arg in args)
     }
 }
 
-await using var server = await StandInServer.StartAsync(options);
+StandInServer server;
+try
+{
+    server = await StandInServer.StartAsync(options);
+}
+catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
+{
+    Console.Error.WriteLine($"Error: port {options.Port} is already in use on loopback (another gateway or stand-in?). Fix: stop it, or start the stand-in with --port=N.");
+    return 1;
+}
+
+await using var _ = server;
 if (options.Certificates is { } certificates)
 {
     var path = caOut ?? "standin-ca.pem";
@@ -38,7 +49,7 @@ if (options.Certificates is { } certificates)
     Console.WriteLine($"Test CA written to {path}: pass --ca-cert={path} to the build.");
 }
 
-Console.WriteLine($"LiteLLM stand-in (not LiteLLM) listening on {server.BaseUrl}; models: {string.Join(", ", options.Models)}. Ctrl-C stops it.");
+Console.WriteLine($"LiteLLM stand-in (not LiteLLM) listening on {server.BaseUrl} (127.0.0.1{(System.Net.Sockets.Socket.OSSupportsIPv6 ? " and [::1]" : string.Empty)}); models: {string.Join(", ", options.Models)}. Ctrl-C stops it.");
 var stop = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
 server.Stopping.Register(() => stop.TrySetResult());

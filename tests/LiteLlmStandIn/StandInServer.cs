@@ -41,13 +41,21 @@ public sealed class StandInServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
             {
                 if (options.Certificates is { } certificates)
                 {
                     listen.UseHttps(certificates.IssueServerCertificate(options.ExpiredCertificate));
                 }
-            });
+            }
+
+            kestrel.Listen(IPAddress.Loopback, options.Port, Configure);
+
+            // "localhost" can resolve to ::1 first: a fixed port listens on both loopbacks (where IPv6 exists).
+            if (options.Port != 0 && System.Net.Sockets.Socket.OSSupportsIPv6)
+            {
+                kestrel.Listen(IPAddress.IPv6Loopback, options.Port, Configure);
+            }
         });
         var app = builder.Build();
         var server = new StandInServer(app, options);

@@ -34,16 +34,18 @@ internal sealed class HostCommand(IServiceCollection services, HostOptions optio
                 return 0;
             }
 
+            // The context first: it registers the masks, so nothing below can print a secret.
+            var frostingContext = provider.GetRequiredService<FrostingContext>();
             var knownTasks = TaskCatalog.FindTaskTypes(options.EntryAssembly).Select(TaskCatalog.NameOf).ToList();
             var unknown = targets.Where(target => !knownTasks.Contains(target, StringComparer.OrdinalIgnoreCase)).ToList();
             if (unknown.Count > 0)
             {
-                throw new CakeException(
-                    $"Unknown target '{string.Join("', '", unknown)}'. Fix: use one of {string.Join(", ", knownTasks.Order())} (./build.sh --tree shows the graph).");
+                // A task name typed wrong is worth echoing; anything else (a pasted URL or key) is not.
+                var shown = unknown.All(target => target.Length <= 40 && target.All(char.IsAsciiLetterOrDigit)) ? $" '{string.Join("', '", unknown)}'" : " (not shown: not a task name)";
+                throw new CakeException(2, $"Unknown target{shown}. Fix: use one of {string.Join(", ", knownTasks.Order())} (./build.sh --tree shows the graph).");
             }
 
             var engine = provider.GetRequiredService<ICakeEngine>();
-            var frostingContext = provider.GetRequiredService<FrostingContext>();
             TaskRegistration.Register(engine, frostingContext, provider.GetServices<IFrostingTask>());
             TaskRegistration.Register(engine, frostingContext, provider.GetService<IFrostingLifetime>(), provider.GetService<IFrostingTaskLifetime>());
 

@@ -6,8 +6,8 @@ using Spectre.Console;
 namespace Cake.Frosting.Internal;
 
 /// <summary>
-/// Cake's step headers, without Cake's closing duration table: the build prints its own
-/// summary (status, detail, fix), and two tables would say the same thing twice.
+/// Cake's step headers, without Cake's closing duration table (the build prints its own summary:
+/// status, detail, fix) and without the Setup and TearDown banners, which would head nothing.
 /// </summary>
 internal sealed class StepHeaderPrinter(IAnsiConsole console) : ICakeReportPrinter
 {
@@ -19,7 +19,9 @@ internal sealed class StepHeaderPrinter(IAnsiConsole console) : ICakeReportPrint
 
     public void WriteStep(string name, Verbosity verbosity) => _inner.WriteStep(name, verbosity);
 
-    public void WriteLifeCycleStep(string name, Verbosity verbosity) => _inner.WriteLifeCycleStep(name, verbosity);
+    public void WriteLifeCycleStep(string name, Verbosity verbosity)
+    {
+    }
 
     public void WriteSkippedStep(string name, Verbosity verbosity) => _inner.WriteSkippedStep(name, verbosity);
 }

@@ -22,6 +22,10 @@ public sealed class CommandLineTests
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.StandardOutput, Does.Contain("--target").And.Contain("--exclusive").And.Contain("--dryrun").And.Contain("--tree"));
+        foreach (var entry in Build.Settings.SettingsCatalog.Entries)
+        {
+            Assert.That(run.StandardOutput, Does.Contain(entry.Source.Replace("`", string.Empty, StringComparison.Ordinal)), entry.What);
+        }
     }
 
     [Test]
@@ -32,22 +36,22 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void An_unknown_target_is_one_line_and_exit_1()
+    public void An_unknown_target_is_one_line_and_exit_2()
     {
         var run = BuildRun.Start(["--target=Verfy"], withReport: false);
 
-        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
         Assert.That(run.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(run.StandardError, Does.Contain("Unknown target 'Verfy'").And.Contain("Fix:"));
         Assert.That(run.StandardOutput.Trim(), Is.Empty);
     }
 
     [Test]
-    public void A_malformed_option_is_one_line_and_exit_1()
+    public void A_malformed_option_is_one_line_and_exit_2()
     {
         var run = BuildRun.Start(["--verbosity=loud"], withReport: false);
 
-        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
         Assert.That(run.StandardError.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(run.StandardError, Does.StartWith("Error: ").And.Contain("Fix:"));
     }

@@ -34,7 +34,7 @@ public sealed class BuildRun
     public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary;
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT")
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null)
     {
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         var start = new ProcessStartInfo(Repository.PathOf("build.sh"))
@@ -42,7 +42,7 @@ public sealed class BuildRun
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Repository.Root,
+            WorkingDirectory = workingDirectory ?? Repository.Root,
         };
         foreach (var argument in arguments)
         {

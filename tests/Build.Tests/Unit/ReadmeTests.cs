@@ -36,6 +36,16 @@ public sealed class ReadmeTests
     }
 
     [Test]
+    public void The_settings_table_is_the_catalog_that_the_reader_and_help_use()
+    {
+        var table = Readme[(Readme.IndexOf("| setting | source | default |", StringComparison.Ordinal))..];
+        var rows = table.Split('\n').Skip(2).TakeWhile(line => line.StartsWith('|')).ToList();
+        Assert.That(rows, Is.EqualTo(SettingsCatalog.MarkdownRows.ToList()));
+        Assert.That(ArgumentNames.All, Is.EquivalentTo(SettingsCatalog.Entries.Select(entry => entry.Option).OfType<string>()));
+        Assert.That(SettingsCatalog.HelpText(), Does.Contain("--tailscale-root-keys=PATH").And.Contain("LITELLM_API_KEY"));
+    }
+
+    [Test]
     public void The_readme_keeps_its_two_commands()
     {
         Assert.That(Readme, Does.Contain("./build.sh --target=Verify"));

@@ -1,4 +1,5 @@
 using Build.Settings;
+using Build.Tests.Support;
 
 namespace Build.Tests.Unit;
 
@@ -66,8 +67,9 @@ public sealed class SettingsReaderTests
     [Test]
     public void A_path_prefix_is_kept_without_its_trailing_slash()
     {
-        var settings = Valid(new Source(new() { ["litellm-url"] = "https://gw.tail1.ts.net:8443/api/v1/" }));
-        Assert.That(settings.GatewayUrl.AbsolutePath, Is.EqualTo("/api/v1"));
+        var settings = Valid(new Source(new() { ["litellm-url"] = "https://gw.tail1.ts.net:8443/litellm/" }));
+        Assert.That(settings.GatewayUrl.AbsolutePath, Is.EqualTo("/litellm"));
+        Assert.That(settings.Notices, Is.Empty);
     }
 
     [TestCase("http://127.0.0.1:4000", true)]
@@ -140,5 +142,60 @@ public sealed class SettingsReaderTests
         {
             File.Delete(path);
         }
+    }
+
+    [TestCase("0.001")]
+    [TestCase("1e-300")]
+    [TestCase("0")]
+    [TestCase("3601")]
+    [TestCase("NaN")]
+    [TestCase("Infinity")]
+    public void A_deadline_outside_1_to_3600_seconds_is_a_settings_problem(string deadline)
+    {
+        Assert.That(Problems(new Source(new() { ["deadline"] = deadline })), Has.One.StartWith("--deadline: must be a number of seconds from 1 to 3600"));
+    }
+
+    [TestCase("https://gw.tail1.ts.net:8443/v1", "/")]
+    [TestCase("https://gw.tail1.ts.net:8443/v1/", "/")]
+    [TestCase("https://gw.tail1.ts.net:8443/litellm/v1", "/litellm")]
+    public void One_trailing_v1_is_dropped_with_a_notice(string url, string path)
+    {
+        var settings = Valid(new Source(new() { ["litellm-url"] = url }));
+
+        Assert.That(settings.GatewayUrl.AbsolutePath, Is.EqualTo(path));
+        Assert.That(settings.Notices, Has.One.Contain("ends in /v1"));
+        Assert.That(string.Join(' ', settings.Notices), Does.Not.Contain("gw.tail1"));
+    }
+
+    [Test]
+    public void A_CA_file_must_be_a_regular_file_of_at_most_1_MiB_and_is_never_waited_on()
+    {
+        var directory = Directory.CreateTempSubdirectory("ca-").FullName;
+        var fifo = Path.Combine(directory, "ca.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])!)
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var large = Path.Combine(directory, "large.pem");
+        File.WriteAllBytes(large, new byte[(1024 * 1024) + 1]);
+
+        foreach (var (path, problem) in new[] { (fifo, "not a regular file"), ("/dev/zero", "not a regular file"), (large, "larger than 1 MiB"), (directory, "a folder"), (Path.Combine(directory, "none.pem"), "no such file") })
+        {
+            var reading = Task.Run(() => Problems(new Source(new() { ["ca-cert"] = path })));
+            Assert.That(reading.Wait(TimeSpan.FromSeconds(10)), Is.True, $"{path} hung the reader");
+            Assert.That(reading.Result, Has.One.StartWith("--ca-cert: ").And.Contain(problem), path);
+        }
+    }
+
+    [Test]
+    public void An_explicit_workflows_folder_must_exist_and_the_report_stays_out_of_build()
+    {
+        Assert.That(Problems(new Source(new() { ["workflows"] = "/nonexistent/workflows" })), Has.One.StartWith("--workflows: no such folder"));
+        Assert.That(Problems(new Source(new() { ["report"] = Path.Combine(Repository.Root, "build", "report.json") })), Has.One.StartWith("--report: is inside build/"));
+
+        var defaults = Valid(new Source());
+        Assert.That(defaults.WorkflowsDirectory, Is.EqualTo(Path.Combine(Repository.Root, ".github", "workflows")));
+        Assert.That(defaults.ReportPath, Is.EqualTo(Path.Combine(Repository.Root, "artifacts", "verify-report.json")));
     }
 }

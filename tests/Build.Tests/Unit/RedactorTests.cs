@@ -1,0 +1,180 @@
+using System.Text;
+using Build.Gateway;
+using Build.Reporting;
+using Build.Security;
+
+namespace Build.Tests.Unit;
+
+/// <summary>The one redaction point: no form of a key, no fragment of 8 characters, no terminal escape leaves it.</summary>
+[TestFixture]
+public sealed class RedactorTests
+{
+    private const string Key = "sk-CANARY-91aF3kQ7zP2mX8vR4tY6wB0n91x7";
+
+    private static Redactor WithKey()
+    {
+        var redactor = new Redactor();
+        redactor.AddKey(Key);
+        return redactor;
+    }
+
+    /// <summary>True when any 8 consecutive characters of the key appear, ignoring case.</summary>
+    private static bool HasKeyRun(string text) =>
+        Enumerable.Range(0, Key.Length - Redactor.KeyRun + 1).Any(start => text.Contains(Key.Substring(start, Redactor.KeyRun), StringComparison.OrdinalIgnoreCase));
+
+    [TestCase("prefix " + Key + " suffix")]
+    [TestCase("the key starts sk-CANARY-91aF3 and was cut")]
+    [TestCase("the end of it: zP2mX8vR4tY6wB0n91x7.")]
+    [TestCase("in the middle 3kQ7zP2mX8 only")]
+    [TestCase("SK-canary-91AF3KQ7 in another case")]
+    public void No_run_of_8_characters_of_the_key_survives(string text)
+    {
+        var redacted = WithKey().Redact(text);
+
+        Assert.That(HasKeyRun(redacted), Is.False, redacted);
+        Assert.That(redacted, Does.Contain(Redactor.Placeholder));
+    }
+
+    [Test]
+    public void A_key_split_across_a_line_break_is_redacted_on_both_sides()
+    {
+        var redacted = WithKey().Redact($"key: {Key[..15]}\n{Key[15..]} end");
+
+        Assert.That(HasKeyRun(redacted.Replace("\n", string.Empty, StringComparison.Ordinal)), Is.False, redacted);
+        Assert.That(redacted, Does.StartWith("key: ").And.EndWith(" end"));
+    }
+
+    [Test]
+    public void Base64_and_percent_encoded_forms_are_redacted_at_any_alignment()
+    {
+        var redactor = WithKey();
+        foreach (var prefix in new[] { string.Empty, "x", "xy", "user:" })
+        {
+            var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(prefix + Key));
+            var redacted = redactor.Redact($"Authorization: Basic {base64}");
+            Assert.That(redacted, Does.Not.Contain(base64[^20..]), prefix);
+            Assert.That(redacted, Does.Contain(Redactor.Placeholder), prefix);
+            var urlSafe = base64.Replace('+', '-').Replace('/', '_');
+            Assert.That(redactor.Redact(urlSafe), Does.Contain(Redactor.Placeholder), prefix);
+        }
+
+        var every = string.Concat(Encoding.UTF8.GetBytes(Key).Select(value => $"%{value:X2}"));
+        Assert.That(redactor.Redact($"q={every}"), Is.EqualTo($"q={Redactor.Placeholder}"));
+        Assert.That(redactor.Redact($"q={every.ToLowerInvariant()}"), Is.EqualTo($"q={Redactor.Placeholder}"));
+    }
+
+    [TestCase("sk-CAN...91x7", "***")]
+    [TestCase("key sk-CANARY-**** given", "key *** given")]
+    [TestCase("sk-CANA…", "***")]
+    [TestCase("ends …n91x7.", "ends ***.")]
+    [TestCase("wait... then", "wait... then")]
+    [TestCase("sk-...", "sk-...")]
+    public void Abbreviations_of_the_key_are_redacted_and_ordinary_ellipses_kept(string text, string expected)
+    {
+        Assert.That(WithKey().Redact(text), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Gateway_text_is_cut_after_it_is_redacted_so_no_fragment_is_left()
+    {
+        var redactor = WithKey();
+        var message = new string('a', 150) + " " + Key + " trailing text";
+
+        var redacted = redactor.Redact(StatusFailures.Shorten(message));
+
+        Assert.That(HasKeyRun(redacted), Is.False, redacted);
+        Assert.That(redacted, Does.Contain(Redactor.Placeholder));
+        Assert.That(redacted, Has.Length.LessThanOrEqualTo(Redactor.CutLength));
+        Assert.That(redacted, Does.Not.Contain('\u0002').And.Not.Contain('\u0003'));
+    }
+
+    [Test]
+    public void Infrastructure_values_are_replaced_whole_but_not_in_fragments()
+    {
+        var redactor = new Redactor();
+        redactor.Add("litellm.tail1234.ts.net");
+
+        Assert.That(redactor.Redact("https://litellm.tail1234.ts.net:8443"), Is.EqualTo("https://***:8443"));
+        Assert.That(redactor.Redact("LiteLLM 1.74.9 on litellm.yaml"), Is.EqualTo("LiteLLM 1.74.9 on litellm.yaml"));
+    }
+
+    [Test]
+    public void Terminal_escapes_and_control_characters_never_reach_the_output()
+    {
+        var redacted = new Redactor().Redact("red \u001b[31mALERT\u001b[0m bell\u0007 title \u001b]0;pwned\u0007 nul\u0000 csi\u009b2J tab\tnewline\nend");
+
+        Assert.That(redacted.Where(char.IsControl).Distinct(), Is.EquivalentTo(new[] { '\t', '\n' }));
+        Assert.That(redacted, Is.EqualTo("red ALERT bell title  nul csi tab\tnewline\nend"));
+    }
+
+    [Test]
+    public void A_value_shorter_than_three_characters_is_not_a_secret_and_empty_text_stays_empty()
+    {
+        var redactor = new Redactor();
+        redactor.Add("ab");
+        redactor.AddKey("xy");
+
+        Assert.That(redactor.Redact("ab xy abc"), Is.EqualTo("ab xy abc"));
+        Assert.That(redactor.Redact(string.Empty), Is.Empty);
+        Assert.That(redactor.Redact(null), Is.Empty);
+    }
+
+    [Test]
+    public void The_step_summary_escapes_gateway_markdown_keeps_masks_visible_and_stays_under_64_KiB()
+    {
+        Assert.That(SummaryTable.Escape("**bold** [link](http://x) <img src=x> ***"), Is.EqualTo("\\*\\*bold\\*\\* \\[link\\]\\(http://x\\) &lt;img src=x&gt; \\*\\*\\*"));
+
+        var results = new TaskResults();
+        results.Fail("HealthCheck", new Failure("server-error", new string('x', 200_000), "fix it"));
+        var facts = new RunFacts();
+        facts.Warnings.AddRange(Enumerable.Repeat(new string('w', 1000), 200));
+        var markdown = SummaryTable.Markdown(results, facts, new EgressPolicy(EgressMode.Block), new Redactor());
+
+        Assert.That(Encoding.UTF8.GetByteCount(markdown), Is.LessThanOrEqualTo(SummaryTable.MaxMarkdownBytes));
+        Assert.That(markdown, Does.Contain("cut at 64 KiB"));
+    }
+
+    [Test]
+    public void The_egress_line_says_scheme_port_and_kind_of_host_and_masks_the_host_as_GitHub_does()
+    {
+        var redactor = new Redactor();
+        redactor.Add("litellm.tail1234.ts.net");
+        var egress = new EgressPolicy(EgressMode.Block);
+        egress.Allow(new Uri("https://litellm.tail1234.ts.net:8443"));
+        egress.Check(new Uri("https://litellm.tail1234.ts.net:8443/health/liveliness"));
+
+        var markdown = SummaryTable.Markdown(new TaskResults(), new RunFacts(), egress, redactor);
+
+        Assert.That(markdown, Does.Contain("Egress (block mode): https://\\*\\*\\*:8443 (tailnet name)"));
+        Assert.That(markdown, Does.Not.Contain("<redacted>").And.Not.Contain("tail1234"));
+    }
+
+    [Test]
+    public void A_run_that_checked_nothing_never_passes()
+    {
+        var results = new TaskResults();
+        Assert.That(results.Passed, Is.False);
+        results.Skip("ChatSmoke", "skipped because HealthCheck failed");
+        Assert.That(results.Passed, Is.False);
+        results.Pass("Harden", "ok");
+        Assert.That(results.Passed, Is.True);
+        results.Complete("Verify", TimeSpan.FromSeconds(1));
+        Assert.That(results.All.Select(result => result.Name), Is.EqualTo(new[] { "ChatSmoke", "Harden" }), "an aggregate is not a check");
+    }
+
+    [Test]
+    public void Workflow_annotations_pass_the_redactor_but_masks_carry_the_value()
+    {
+        var redactor = WithKey();
+        using var output = new StringWriter();
+        var commands = new WorkflowCommands(true, output, redactor.Redact);
+
+        commands.AddMask(Key);
+        commands.Annotation("error", $"the gateway said {Key}", "title " + Key, "file.yml", 3);
+        commands.StartGroup("group " + Key);
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Is.EqualTo($"::add-mask::{Key}"));
+        Assert.That(string.Join('\n', lines.Skip(1)), Does.Not.Contain("CANARY"));
+    }
+}
