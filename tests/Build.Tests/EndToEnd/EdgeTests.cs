@@ -164,13 +164,4 @@ public sealed class EdgeTests : GatewayFixture
         Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), stderr);
         Assert.That(stderr, Does.Contain($"port {first.Port} is already in use").And.Contain("Fix:"));
     }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

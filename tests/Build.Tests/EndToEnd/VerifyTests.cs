@@ -297,13 +297,4 @@ public sealed class VerifyTests : GatewayFixture
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Everything, Does.Not.Contain(Canary));
     }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

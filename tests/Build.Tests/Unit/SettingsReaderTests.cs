@@ -6,31 +6,19 @@ namespace Build.Tests.Unit;
 [TestFixture]
 public sealed class SettingsReaderTests
 {
-    private sealed class Source(Dictionary<string, string>? arguments = null, Dictionary<string, string>? environment = null) : ISettingsSource
-    {
-        private readonly Dictionary<string, string> _arguments = arguments ?? [];
-        private readonly Dictionary<string, string> _environment = environment ?? [];
-
-        public IReadOnlyCollection<string> ArgumentNames => _arguments.Keys;
-
-        public string? Argument(string name) => _arguments.GetValueOrDefault(name);
-
-        public string? Environment(string name) => _environment.GetValueOrDefault(name);
-    }
-
-    private static VerifySettings Valid(Source source)
+    private static VerifySettings Valid(TestSettings source)
     {
         var (settings, problems) = SettingsReader.Read(source);
         Assert.That(problems, Is.Empty);
         return settings!;
     }
 
-    private static IReadOnlyList<string> Problems(Source source) => SettingsReader.Read(source).Problems;
+    private static IReadOnlyList<string> Problems(TestSettings source) => SettingsReader.Read(source).Problems;
 
     [Test]
     public void Defaults_are_LiteLLMs_local_address_and_the_cheap_liveliness_path()
     {
-        var settings = Valid(new Source());
+        var settings = Valid(new TestSettings());
         Assert.That(settings.GatewayUrl.AbsoluteUri, Is.EqualTo("http://localhost:4000/"));
         Assert.That(settings.HealthPath, Is.EqualTo("/health/liveliness"));
         Assert.That(settings.Model, Is.EqualTo("gpt-4"));
@@ -43,23 +31,23 @@ public sealed class SettingsReaderTests
     [Test]
     public void CI_gets_the_longer_deadline_for_new_tailnet_peers()
     {
-        Assert.That(Valid(new Source(environment: new() { ["CI"] = "true" })).Deadline, Is.EqualTo(SettingsReader.CiDeadline));
+        Assert.That(Valid(new TestSettings(environment: new() { ["CI"] = "true" })).Deadline, Is.EqualTo(SettingsReader.CiDeadline));
     }
 
     [Test]
     public void The_option_wins_over_LITELLM_URL_which_wins_over_host_and_port()
     {
         var environment = new Dictionary<string, string> { ["LITELLM_URL"] = "https://env.example.com", ["LITELLM_HOST"] = "host.tail1.ts.net", ["LITELLM_PORT"] = "8443" };
-        Assert.That(Valid(new Source(new() { ["litellm-url"] = "https://arg.example.com" }, environment)).GatewayUrl.Host, Is.EqualTo("arg.example.com"));
-        Assert.That(Valid(new Source(environment: environment)).GatewayUrl.Host, Is.EqualTo("env.example.com"));
+        Assert.That(Valid(new TestSettings(new() { ["litellm-url"] = "https://arg.example.com" }, environment)).GatewayUrl.Host, Is.EqualTo("arg.example.com"));
+        Assert.That(Valid(new TestSettings(environment: environment)).GatewayUrl.Host, Is.EqualTo("env.example.com"));
         environment.Remove("LITELLM_URL");
-        Assert.That(Valid(new Source(environment: environment)).GatewayUrl.AbsoluteUri, Is.EqualTo("https://host.tail1.ts.net:8443/"));
+        Assert.That(Valid(new TestSettings(environment: environment)).GatewayUrl.AbsoluteUri, Is.EqualTo("https://host.tail1.ts.net:8443/"));
     }
 
     [Test]
     public void LITELLM_HOST_alone_uses_the_tailscale_serve_port()
     {
-        var settings = Valid(new Source(environment: new() { ["LITELLM_HOST"] = "gw.tail1.ts.net" }));
+        var settings = Valid(new TestSettings(environment: new() { ["LITELLM_HOST"] = "gw.tail1.ts.net" }));
         Assert.That(settings.GatewayUrl.Port, Is.EqualTo(8443));
         Assert.That(settings.Secrets, Does.Contain("gw.tail1.ts.net").And.Contain("gw.tail1.ts.net:8443").And.Contain("https://gw.tail1.ts.net:8443"));
     }
@@ -67,7 +55,7 @@ public sealed class SettingsReaderTests
     [Test]
     public void A_path_prefix_is_kept_without_its_trailing_slash()
     {
-        var settings = Valid(new Source(new() { ["litellm-url"] = "https://gw.tail1.ts.net:8443/litellm/" }));
+        var settings = Valid(new TestSettings(new() { ["litellm-url"] = "https://gw.tail1.ts.net:8443/litellm/" }));
         Assert.That(settings.GatewayUrl.AbsolutePath, Is.EqualTo("/litellm"));
         Assert.That(settings.Notices, Is.Empty);
     }
@@ -81,9 +69,9 @@ public sealed class SettingsReaderTests
     [TestCase("http://10.0.0.5:4000", false)]
     public void Plain_http_is_allowed_only_to_loopback_and_tailnet(string url, bool allowed)
     {
-        var problems = Problems(new Source(new() { ["litellm-url"] = url }));
+        var problems = Problems(new TestSettings(new() { ["litellm-url"] = url }));
         Assert.That(problems, allowed ? Is.Empty : Has.One.Contains("--allow-http"));
-        Assert.That(Problems(new Source(new() { ["litellm-url"] = url, ["allow-http"] = string.Empty })), Is.Empty);
+        Assert.That(Problems(new TestSettings(new() { ["litellm-url"] = url, ["allow-http"] = string.Empty })), Is.Empty);
     }
 
     [TestCase("not a url")]
@@ -92,7 +80,7 @@ public sealed class SettingsReaderTests
     [TestCase("https://gw.example.com/?key=1")]
     public void A_malformed_url_is_a_problem_that_does_not_show_the_value(string url)
     {
-        var problems = Problems(new Source(environment: new() { ["LITELLM_URL"] = url }));
+        var problems = Problems(new TestSettings(environment: new() { ["LITELLM_URL"] = url }));
         Assert.That(problems, Has.Count.EqualTo(1));
         Assert.That(problems[0], Does.StartWith("LITELLM_URL"));
         Assert.That(problems[0], Does.Not.Contain("gw.example.com").And.Not.Contain("pass"));
@@ -101,14 +89,14 @@ public sealed class SettingsReaderTests
     [Test]
     public void A_host_with_a_scheme_is_refused()
     {
-        Assert.That(Problems(new Source(environment: new() { ["LITELLM_HOST"] = "https://gw.tail1.ts.net" })), Has.One.StartWith("LITELLM_HOST"));
-        Assert.That(Problems(new Source(environment: new() { ["LITELLM_HOST"] = "gw", ["LITELLM_PORT"] = "99999" })), Has.One.StartWith("LITELLM_PORT"));
+        Assert.That(Problems(new TestSettings(environment: new() { ["LITELLM_HOST"] = "https://gw.tail1.ts.net" })), Has.One.StartWith("LITELLM_HOST"));
+        Assert.That(Problems(new TestSettings(environment: new() { ["LITELLM_HOST"] = "gw", ["LITELLM_PORT"] = "99999" })), Has.One.StartWith("LITELLM_PORT"));
     }
 
     [Test]
     public void Every_problem_is_listed_at_once()
     {
-        var problems = Problems(new Source(new()
+        var problems = Problems(new TestSettings(new()
         {
             ["deadline"] = "0",
             ["max-tokens"] = "lots",
@@ -124,9 +112,9 @@ public sealed class SettingsReaderTests
     [Test]
     public void The_key_comes_only_from_the_environment()
     {
-        Assert.That(Valid(new Source(environment: new() { ["LITELLM_API_KEY"] = "sk-123" })).ApiKey, Is.EqualTo("sk-123"));
-        Assert.That(Problems(new Source(new() { ["api-key"] = "sk-123" })), Has.One.Contains("never taken from the command line"));
-        Assert.That(Problems(new Source(environment: new() { ["LITELLM_API_KEY"] = "sk-123\n" })), Has.One.Contains("control characters").And.Not.Contain("sk-123"));
+        Assert.That(Valid(new TestSettings(environment: new() { ["LITELLM_API_KEY"] = "sk-123" })).ApiKey, Is.EqualTo("sk-123"));
+        Assert.That(Problems(new TestSettings(new() { ["api-key"] = "sk-123" })), Has.One.Contains("never taken from the command line"));
+        Assert.That(Problems(new TestSettings(environment: new() { ["LITELLM_API_KEY"] = "sk-123\n" })), Has.One.Contains("control characters").And.Not.Contain("sk-123"));
     }
 
     [Test]
@@ -136,7 +124,7 @@ public sealed class SettingsReaderTests
         File.WriteAllText(path, "not a certificate");
         try
         {
-            Assert.That(Problems(new Source(new() { ["ca-cert"] = path })), Has.One.Contains("no readable certificate"));
+            Assert.That(Problems(new TestSettings(new() { ["ca-cert"] = path })), Has.One.Contains("no readable certificate"));
         }
         finally
         {
@@ -152,7 +140,7 @@ public sealed class SettingsReaderTests
     [TestCase("Infinity")]
     public void A_deadline_outside_1_to_3600_seconds_is_a_settings_problem(string deadline)
     {
-        Assert.That(Problems(new Source(new() { ["deadline"] = deadline })), Has.One.StartWith("--deadline: must be a number of seconds from 1 to 3600"));
+        Assert.That(Problems(new TestSettings(new() { ["deadline"] = deadline })), Has.One.StartWith("--deadline: must be a number of seconds from 1 to 3600"));
     }
 
     [TestCase("https://gw.tail1.ts.net:8443/v1", "/")]
@@ -160,7 +148,7 @@ public sealed class SettingsReaderTests
     [TestCase("https://gw.tail1.ts.net:8443/litellm/v1", "/litellm")]
     public void One_trailing_v1_is_dropped_with_a_notice(string url, string path)
     {
-        var settings = Valid(new Source(new() { ["litellm-url"] = url }));
+        var settings = Valid(new TestSettings(new() { ["litellm-url"] = url }));
 
         Assert.That(settings.GatewayUrl.AbsolutePath, Is.EqualTo(path));
         Assert.That(settings.Notices, Has.One.Contain("ends in /v1"));
@@ -182,7 +170,7 @@ public sealed class SettingsReaderTests
 
         foreach (var (path, problem) in new[] { (fifo, "not a regular file"), ("/dev/zero", "not a regular file"), (large, "larger than 1 MiB"), (directory, "a folder"), (Path.Combine(directory, "none.pem"), "no such file") })
         {
-            var reading = Task.Run(() => Problems(new Source(new() { ["ca-cert"] = path })));
+            var reading = Task.Run(() => Problems(new TestSettings(new() { ["ca-cert"] = path })));
             Assert.That(reading.Wait(TimeSpan.FromSeconds(10)), Is.True, $"{path} hung the reader");
             Assert.That(reading.Result, Has.One.StartWith("--ca-cert: ").And.Contain(problem), path);
         }
@@ -191,10 +179,10 @@ public sealed class SettingsReaderTests
     [Test]
     public void An_explicit_workflows_folder_must_exist_and_the_report_stays_out_of_build()
     {
-        Assert.That(Problems(new Source(new() { ["workflows"] = "/nonexistent/workflows" })), Has.One.StartWith("--workflows: no such folder"));
-        Assert.That(Problems(new Source(new() { ["report"] = Path.Combine(Repository.Root, "build", "report.json") })), Has.One.StartWith("--report: is inside build/"));
+        Assert.That(Problems(new TestSettings(new() { ["workflows"] = "/nonexistent/workflows" })), Has.One.StartWith("--workflows: no such folder"));
+        Assert.That(Problems(new TestSettings(new() { ["report"] = Path.Combine(Repository.Root, "build", "report.json") })), Has.One.StartWith("--report: is inside build/"));
 
-        var defaults = Valid(new Source());
+        var defaults = Valid(new TestSettings());
         Assert.That(defaults.WorkflowsDirectory, Is.EqualTo(Path.Combine(Repository.Root, ".github", "workflows")));
         Assert.That(defaults.ReportPath, Is.EqualTo(Path.Combine(Repository.Root, "artifacts", "verify-report.json")));
     }
