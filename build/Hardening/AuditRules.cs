@@ -1,29 +1,53 @@
 namespace Build.Hardening;
 
-/// <summary>The rule ids of the workflow audit, with their fixes (README: Harden).</summary>
+/// <summary>One audit rule: its id, its usual severity, and what it flags (README: Harden; SARIF rule metadata).</summary>
+public sealed record AuditRule(string Id, Severity Severity, string Flags);
+
+/// <summary>The rule ids of the workflow audit, with what each flags.</summary>
 public static class AuditRules
 {
     public const string UnpinnedUses = "unpinned-uses";
     public const string ExcessivePermissions = "excessive-permissions";
     public const string TemplateInjection = "template-injection";
+    public const string SecretsInRun = "secrets-in-run";
     public const string DangerousTriggers = "dangerous-triggers";
     public const string Artipacked = "artipacked";
     public const string SecretsInherit = "secrets-inherit";
     public const string OverprovisionedSecrets = "overprovisioned-secrets";
+    public const string GitHubEnv = "github-env";
+    public const string InsecureCommands = "insecure-commands";
+    public const string UnpinnedImages = "unpinned-images";
+    public const string BotConditions = "bot-conditions";
+    public const string CachePoisoning = "cache-poisoning";
+    public const string SelfHostedRunner = "self-hosted-runner";
     public const string HardenRunnerFirst = "harden-runner-first";
     public const string HardenRunnerAudit = "harden-runner-audit";
     public const string HardenRunnerBlocksTailnet = "harden-runner-blocks-tailnet";
     public const string Syntax = "syntax";
 
-    /// <summary>
-    /// Contexts that nobody outside the repository can influence, allowed inside <c>run:</c>.
-    /// Everything else (event data, inputs, secrets, step outputs) must pass through <c>env:</c>.
-    /// </summary>
-    public static readonly IReadOnlySet<string> SafeExpressions = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "github.run_id", "github.run_number", "github.run_attempt", "github.sha", "github.workspace",
-        "github.job", "github.action_path", "runner.os", "runner.arch", "runner.temp", "runner.tool_cache", "job.status",
-    };
+    public static readonly IReadOnlyList<AuditRule> All =
+    [
+        new(UnpinnedUses, Severity.Error, "`uses:` (steps and job-level reusable workflows) not pinned to a 40-hex commit (local `./` exempt; `docker://` needs `@sha256:`); a look-alike name is not the real action"),
+        new(ExcessivePermissions, Severity.Error, "no top-level `permissions:` while a job lacks its own (a `workflow_call`-only workflow: a warning, its token comes from the caller); `write-all`/`read-all` or a `write` at the top unless every job overrides it or the workflow has one job; `write-all` on a job (`read-all` on a job: warning)"),
+        new(TemplateInjection, Severity.Error, "`${{ … }}` of a context an outsider can choose (titles, bodies, branch names, `type: string` inputs, `github.head_ref`…) in `run:` or in an input that runs as code (`actions/github-script` `script`, see `InjectionSinks`); fixed contexts (SHAs, numbers, outcomes, `*.result`, booleans, literal `matrix.*` and `env.*`, `choice`/`boolean`/`number` inputs) are not reported"),
+        new(SecretsInRun, Severity.Warning, "`${{ secrets.* }}` pasted into a script: a quote in the secret breaks the script and the value lands in the script file; pass it through `env:`"),
+        new(DangerousTriggers, Severity.Error, "`pull_request_target` or `workflow_run`: an error when the workflow checks out or runs the untrusted head, a warning otherwise"),
+        new(Artipacked, Severity.Error, "`actions/checkout` without `persist-credentials: false` (a warning when a later step pushes with git and needs it; nothing when checkout is the job's last step)"),
+        new(SecretsInherit, Severity.Error, "`secrets: inherit`"),
+        new(OverprovisionedSecrets, Severity.Error, "`toJSON(secrets)`"),
+        new(GitHubEnv, Severity.Error, "a write to `GITHUB_ENV` or `GITHUB_PATH` of an outsider-chosen value, or any such write in a `pull_request_target`/`workflow_run` workflow"),
+        new(InsecureCommands, Severity.Error, "`ACTIONS_ALLOW_UNSECURE_COMMANDS` set at workflow, job or step level"),
+        new(UnpinnedImages, Severity.Error, "a job `container:` or `services:` image without a digest: untagged or `latest` is an error, another tag a warning"),
+        new(BotConditions, Severity.Error, "an `if:` that trusts `github.actor` or `github.triggering_actor` `== '…[bot]'` (spoofable; check `github.event.pull_request.user.login`)"),
+        new(CachePoisoning, Severity.Error, "a cache restored (`actions/cache`, a `setup-*` action's `cache:`) in a workflow that publishes releases or packages"),
+        new(SelfHostedRunner, Severity.Error, "a `self-hosted` runner in a workflow that pull requests from forks or issue comments trigger"),
+        new(HardenRunnerFirst, Severity.Error, "a job with steps that does not start with `step-security/harden-runner`"),
+        new(HardenRunnerAudit, Severity.Warning, "harden-runner's `egress-policy` is not `block`; in a job that joins a tailnet the warning says that audit is required there"),
+        new(HardenRunnerBlocksTailnet, Severity.Error, "a job that joins a tailnet (uses `tailscale/github-action`, or runs `build.sh`/`build.ps1` with any target but `Harden` and without `--tailnet=off`) under harden-runner's block mode (also when `egress-policy` is omitted: block is its default)"),
+        new(Syntax, Severity.Error, "a file that is not one readable workflow: does not parse, is empty or not a mapping, holds several documents, nests too deep, uses complex keys or aliases that expand too far; a symlink or other non-regular file is skipped with a warning"),
+    ];
+
+    public static AuditRule Of(string id) => All.First(rule => rule.Id == id);
 
     public const string HardenRunnerAction = "step-security/harden-runner";
     public const string CheckoutAction = "actions/checkout";
@@ -35,4 +59,11 @@ public static class AuditRules
     /// <summary>Why a job that joins a tailnet needs harden-runner in audit mode (README: Security model).</summary>
     public static readonly string TailnetNeedsAudit =
         "block mode cannot carry a tailnet: tailscaled dials DERP relays by IP address, which harden-runner's DNS-based firewall never opens, and UDP is dropped";
+
+    /// <summary>True when <paramref name="uses"/> names exactly this action (any ref), not a look-alike such as owner/action-x.</summary>
+    public static bool IsAction(string? uses, string action) =>
+        uses is not null && uses.StartsWith(action + "@", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsActionOrSubAction(string? uses, string action) =>
+        uses is not null && (IsAction(uses, action) || uses.StartsWith(action + "/", StringComparison.OrdinalIgnoreCase));
 }

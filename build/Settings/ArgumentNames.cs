@@ -23,6 +23,7 @@ public static class ArgumentNames
     public const string TailnetTags = "tailnet-tags";
     public const string TailscalePackages = "tailscale-pkgs-url";
     public const string TailscaleRootKeys = "tailscale-root-keys";
+    public const string Sarif = "sarif";
 
     /// <summary>Options the host itself handles; they may reach the arguments too.</summary>
     public static readonly IReadOnlyList<string> HostOptions = ["target", "t", "verbosity", "v", "exclusive", "e", "dryrun", "noop", "whatif", "tree", "showtree", "description", "descriptions", "showdescription", "version", "ver", "help", "h"];

@@ -53,6 +53,7 @@ public static class SettingsReader
             WorkflowsGiven = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) is not null,
             HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
             Egress = ReadMode(source, ArgumentNames.Egress, problems),
+            SarifPath = ReadOutputPath(source, ArgumentNames.Sarif, problems),
             HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
             Tailnet = Build.Tailnet.TailnetSettingsReader.Read(source, problems),
             Notices = notices,
@@ -174,6 +175,28 @@ public static class SettingsReader
         }
 
         return Path.GetFullPath(given);
+    }
+
+    /// <summary>An optional file the run writes: a file path, outside the build program's sources.</summary>
+    private static string? ReadOutputPath(ISettingsSource source, string name, List<string> problems)
+    {
+        if (source.Argument(name) is not { } raw)
+        {
+            return null;
+        }
+
+        if (raw.Length == 0 || raw.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || raw.EndsWith('/') || Directory.Exists(raw))
+        {
+            problems.Add($"--{name}: must be a file path, such as --{name}=artifacts/harden.sarif");
+            return null;
+        }
+
+        if (RepositoryRoot.IsAmongBuildInputs(raw))
+        {
+            problems.Add($"--{name}: is inside build/, the build program's sources (every run would rebuild it); write it elsewhere");
+        }
+
+        return Path.GetFullPath(raw);
     }
 
     private static string ReadReportPath(ISettingsSource source, List<string> problems)

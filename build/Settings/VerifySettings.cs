@@ -37,6 +37,9 @@ public sealed record VerifySettings
 
     public string WorkflowsDirectory { get; init; } = SettingsReader.DefaultWorkflows;
 
+    /// <summary>Where Harden writes its SARIF file; null when not asked.</summary>
+    public string? SarifPath { get; init; }
+
     /// <summary>Things the settings reader changed on the user's behalf, said once at the start.</summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 

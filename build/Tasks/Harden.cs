@@ -21,7 +21,7 @@ public sealed class Harden : VerificationTask
             throw new CheckFailedException(Failure.Of(FailureClass.NoWorkflows, $"{settings.WorkflowsDirectory} does not exist and this program is not inside its repository"));
         }
 
-        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot);
+        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path);
         var folder = Path.GetRelativePath(displayRoot, settings.WorkflowsDirectory) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : settings.WorkflowsDirectory;
         context.Facts.Findings.AddRange(findings);
         foreach (var finding in findings)
@@ -42,6 +42,12 @@ public sealed class Harden : VerificationTask
             {
                 context.Commands.Annotation(group.Key == Severity.Error ? "error" : "warning", $"{finding.Message} — {finding.Fix}", finding.RuleId, finding.Path, finding.Line);
             }
+        }
+
+        if (settings.SarifPath is { } sarif)
+        {
+            SarifReport.Write(sarif, SarifReport.Build(findings, context.Redactor.Redact));
+            context.Info($"SARIF: {sarif}");
         }
 
         var errors = findings.Count(finding => finding.Severity == Severity.Error);

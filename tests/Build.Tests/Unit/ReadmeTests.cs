@@ -46,6 +46,16 @@ public sealed class ReadmeTests
     }
 
     [Test]
+    public void The_rule_table_is_the_audits_rule_catalog()
+    {
+        var rows = Regex.Matches(Readme, @"^\| `([a-z-]+)` \((error|warning)\) \| (.+?) \|$", RegexOptions.Multiline)
+            .Select(match => (match.Groups[1].Value, match.Groups[2].Value, match.Groups[3].Value))
+            .ToList();
+        var rules = Build.Hardening.AuditRules.All.Select(rule => (rule.Id, rule.Severity.ToString().ToLowerInvariant(), rule.Flags)).ToList();
+        Assert.That(rows, Is.EqualTo(rules));
+    }
+
+    [Test]
     public void The_readme_keeps_its_two_commands()
     {
         Assert.That(Readme, Does.Contain("./build.sh --target=Verify"));

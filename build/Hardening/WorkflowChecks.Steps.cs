@@ -1,0 +1,348 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+using static Build.Hardening.WorkflowAudit;
+
+namespace Build.Hardening;
+
+internal sealed partial class WorkflowChecks
+{
+    private static readonly string[] PublishingActions =
+    [
+        "softprops/action-gh-release", "actions/create-release", "pypa/gh-action-pypi-publish", "goreleaser/goreleaser-action",
+        "docker/build-push-action", "ncipollo/release-action", "JS-DevTools/npm-publish", "rubygems/release-gem",
+    ];
+
+    /// <summary>Actions that restore a cache: always, or when their cache input says so.</summary>
+    private static readonly IReadOnlyDictionary<string, string?> CachingActions = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["actions/cache"] = null,
+        ["Swatinem/rust-cache"] = null,
+        ["actions/setup-node"] = "cache",
+        ["actions/setup-python"] = "cache",
+        ["actions/setup-java"] = "cache",
+        ["actions/setup-dotnet"] = "cache",
+        ["actions/setup-go"] = "cache",
+        ["astral-sh/setup-uv"] = "enable-cache",
+    };
+
+    private void CheckJob(YamlScalarNode name, YamlMappingNode job)
+    {
+        if (Child(job, "uses") is YamlScalarNode reusable)
+        {
+            CheckUses(reusable);
+        }
+
+        if (Child(job, "secrets") is YamlScalarNode { Value: "inherit" } inherit)
+        {
+            context.Error(inherit, AuditRules.SecretsInherit, $"job {name.Value} passes every secret to the called workflow", "pass the secrets it needs by name");
+        }
+
+        CheckInsecureCommands(Child(job, "env"));
+        CheckBotCondition(Child(job, "if"));
+        CheckImages(name, job);
+        CheckRunner(name, job);
+        if (Child(job, "steps") is not YamlSequenceNode { Children.Count: > 0 } steps)
+        {
+            return;
+        }
+
+        var first = steps.Children[0] as YamlMappingNode;
+        if (!AuditRules.IsAction(Text(Child(first, "uses")), AuditRules.HardenRunnerAction))
+        {
+            context.Error(name, AuditRules.HardenRunnerFirst, $"job {name.Value} does not start with {AuditRules.HardenRunnerAction}", "make step-security/harden-runner the first step, with egress-policy: block");
+        }
+        else
+        {
+            CheckHardenRunnerPolicy(name, first!, TailnetStep(steps));
+        }
+
+        var publishes = Publishes(steps);
+        foreach (var step in steps.Children.OfType<YamlMappingNode>())
+        {
+            CheckStep(step, job, steps, isAction: false);
+            if (publishes)
+            {
+                CheckCache(step);
+            }
+        }
+    }
+
+    private void CheckStep(YamlMappingNode step, YamlMappingNode? job, YamlSequenceNode steps, bool isAction)
+    {
+        CheckInsecureCommands(Child(step, "env"));
+        CheckBotCondition(Child(step, "if"));
+        if (Child(step, "uses") is YamlScalarNode uses)
+        {
+            CheckUses(uses);
+            CheckArtipacked(step, uses, steps);
+            if (InjectionSinks.Of(uses.Value ?? string.Empty) is { } sink)
+            {
+                foreach (var input in sink.Inputs)
+                {
+                    if (Child(Child(step, "with"), input) is YamlScalarNode code)
+                    {
+                        CheckExpressions(code, step, job, isAction, $"{uses.Value!.Split('@')[0]} {sink.Reason}");
+                    }
+                }
+            }
+        }
+
+        if (Child(step, "run") is YamlScalarNode run)
+        {
+            CheckExpressions(run, step, job, isAction, "the script");
+            CheckGitHubEnv(run, step, job, isAction);
+        }
+    }
+
+    /// <summary>template-injection for outsider-chosen contexts; secrets-in-run for secrets.</summary>
+    private void CheckExpressions(YamlScalarNode code, YamlMappingNode step, YamlMappingNode? job, bool isAction, string where)
+    {
+        var searchFrom = 0;
+        foreach (var expression in Expressions.In(code.Value ?? string.Empty))
+        {
+            var line = context.LineOf(code, expression.Text, ref searchFrom);
+            var injectable = expression.Contexts.Where(name => !name.StartsWith("secrets.", StringComparison.Ordinal) && !IsFixed(name, step, job, isAction)).ToList();
+            if (injectable.Count > 0)
+            {
+                context.Error(line, AuditRules.TemplateInjection, $"{expression.Text} ({string.Join(", ", injectable)}) is pasted into {where} before it runs", "pass it through env: and use \"$NAME\" in the script");
+            }
+            else if (expression.Contexts.Any(name => name.StartsWith("secrets.", StringComparison.Ordinal)))
+            {
+                context.Warning(line, AuditRules.SecretsInRun, $"{expression.Text} pastes a secret into {where}", "pass it through env: and use \"$NAME\" in the script");
+            }
+        }
+    }
+
+    /// <summary>Whether an outsider can choose the context's value, here: fixed contexts, static matrix and env values, typed inputs.</summary>
+    private bool IsFixed(string name, YamlMappingNode step, YamlMappingNode? job, bool isAction)
+    {
+        if (Expressions.IsFixed(name) || name.StartsWith("vars.", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var segments = name.Split('.');
+        if (segments.Length < 2)
+        {
+            return false;
+        }
+
+        switch (segments[0])
+        {
+            case "inputs" when !isAction:
+                return _inputTypes.TryGetValue(segments[1], out var type) && type is "choice" or "boolean" or "number";
+            case "matrix" when job is not null:
+                return IsStaticMatrix(job, segments[1]);
+            case "env":
+                return new[] { Child(step, "env"), Child(job, "env"), Child(root, "env") }
+                    .Select(env => Child(env, segments[1]))
+                    .FirstOrDefault(value => value is not null) is YamlScalarNode { Value: { } literal } && !literal.Contains("${{", StringComparison.Ordinal);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A matrix key whose values (and those of include entries) are all literals written in the workflow.</summary>
+    private static bool IsStaticMatrix(YamlMappingNode job, string key)
+    {
+        var matrix = Child(Child(job, "strategy"), "matrix");
+        if (matrix is not YamlMappingNode mapping)
+        {
+            return false;
+        }
+
+        var values = new List<YamlNode>();
+        if (Child(mapping, key) is { } direct)
+        {
+            values.Add(direct);
+        }
+
+        foreach (var entry in (Child(mapping, "include") as YamlSequenceNode)?.Children ?? [])
+        {
+            if (Child(entry, key) is { } included)
+            {
+                values.Add(included);
+            }
+        }
+
+        return values.Count > 0 && values.All(value => value switch
+        {
+            YamlScalarNode scalar => !(scalar.Value ?? string.Empty).Contains("${{", StringComparison.Ordinal),
+            YamlSequenceNode sequence => sequence.Children.All(item => item is YamlScalarNode { Value: { } text } && !text.Contains("${{", StringComparison.Ordinal)),
+            _ => false,
+        });
+    }
+
+    private void CheckGitHubEnv(YamlScalarNode run, YamlMappingNode step, YamlMappingNode? job, bool isAction)
+    {
+        var script = run.Value ?? string.Empty;
+        var dangerous = HasTrigger("pull_request_target", "workflow_run");
+        var searchFrom = 0;
+        foreach (var line in script.Split('\n'))
+        {
+            var target = EnvFileWrite().Match(line);
+            if (!target.Success)
+            {
+                continue;
+            }
+
+            var untrusted = Expressions.In(line).SelectMany(expression => expression.Contexts).Any(name => !name.StartsWith("secrets.", StringComparison.Ordinal) && !IsFixed(name, step, job, isAction))
+                || VariableReference().Matches(line).Any(variable => Child(Child(step, "env"), variable.Groups[1].Value) is YamlScalarNode { Value: { } value }
+                    && Expressions.In(value).SelectMany(expression => expression.Contexts).Any(name => !IsFixed(name, step, job, isAction)));
+            if (untrusted || dangerous)
+            {
+                var at = context.LineOf(run, line.Trim(), ref searchFrom);
+                var why = untrusted ? "writes a value an outsider can choose" : $"writes in a workflow that {string.Join("/", _triggers.Select(trigger => trigger.Value).Where(value => value is "pull_request_target" or "workflow_run"))} triggers";
+                context.Error(at, AuditRules.GitHubEnv, $"{target.Groups["file"].Value} {why}: later steps can be made to run other code (LD_PRELOAD, a PATH entry)", "pass state through $GITHUB_OUTPUT, or write only literal, trusted values");
+            }
+        }
+    }
+
+    private void CheckArtipacked(YamlMappingNode step, YamlScalarNode uses, YamlSequenceNode steps)
+    {
+        if (!AuditRules.IsAction(uses.Value, AuditRules.CheckoutAction)
+            || Child(Child(step, "with"), "persist-credentials") is YamlScalarNode { Value: "false" })
+        {
+            return;
+        }
+
+        var later = steps.Children.SkipWhile(node => !ReferenceEquals(node, step)).Skip(1).OfType<YamlMappingNode>().ToList();
+        if (later.Count == 0)
+        {
+            return;
+        }
+
+        if (later.Any(node => Text(Child(node, "run")) is { } script && GitPush().IsMatch(script)))
+        {
+            context.Warning(uses, AuditRules.Artipacked, "actions/checkout leaves the token in .git/config for every later step; this job pushes with it", "set persist-credentials: false and push with the token given only to that step: git push \"https://x-access-token:${GITHUB_TOKEN}@github.com/${GITHUB_REPOSITORY}\"");
+            return;
+        }
+
+        context.Error(uses, AuditRules.Artipacked, "actions/checkout leaves the token in .git/config for every later step", "add `with: persist-credentials: false`");
+    }
+
+    private void CheckUses(YamlScalarNode uses)
+    {
+        var value = uses.Value ?? string.Empty;
+        if (value.StartsWith("./", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (value.StartsWith("docker://", StringComparison.Ordinal))
+        {
+            if (!value.Contains("@sha256:", StringComparison.Ordinal))
+            {
+                context.Error(uses, AuditRules.UnpinnedUses, $"{value} is not pinned to a digest", "pin the image as docker://image@sha256:<digest>");
+            }
+
+            return;
+        }
+
+        var at = value.LastIndexOf('@');
+        if (at < 0 || !PinnedCommit().IsMatch(value[(at + 1)..]))
+        {
+            context.Error(uses, AuditRules.UnpinnedUses, $"{value} is not pinned to a commit", "pin to the full 40-character commit and keep the version in a comment: uses: owner/action@<sha> # vX.Y.Z");
+        }
+    }
+
+    private void CheckBotCondition(YamlNode? condition)
+    {
+        if (condition is YamlScalarNode { Value: { } text } && BotActor().Match(text) is { Success: true } match)
+        {
+            context.Error(condition, AuditRules.BotConditions, $"{match.Value.Trim()} can be spoofed: github.actor is whoever acted last, not who opened the pull request", "check github.event.pull_request.user.login (and avoid pull_request_target for bot automation)");
+        }
+    }
+
+    private void CheckImages(YamlScalarNode job, YamlMappingNode mapping)
+    {
+        var images = new List<YamlNode?> { Child(mapping, "container") is YamlScalarNode bare ? bare : Child(Child(mapping, "container"), "image") };
+        images.AddRange(Pairs(Child(mapping, "services")).Select(service => Child(service.Value, "image")));
+        foreach (var node in images.OfType<YamlScalarNode>())
+        {
+            var image = node.Value ?? string.Empty;
+            if (image.Contains("@sha256:", StringComparison.Ordinal) || image.Contains("${{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var lastSegment = image[(image.LastIndexOf('/') + 1)..];
+            var tag = lastSegment.Contains(':') ? lastSegment[(lastSegment.IndexOf(':') + 1)..] : null;
+            if (tag is null or "latest")
+            {
+                context.Error(node, AuditRules.UnpinnedImages, $"job {job.Value} runs image {image} {(tag is null ? "without a tag" : "at latest")}: the registry decides what runs", "pin the image by digest: image@sha256:<digest>");
+            }
+            else
+            {
+                context.Warning(node, AuditRules.UnpinnedImages, $"job {job.Value} runs image {image} by a tag, which can be moved", "pin the image by digest: image@sha256:<digest> (keep the tag in a comment)");
+            }
+        }
+    }
+
+    private void CheckRunner(YamlScalarNode job, YamlMappingNode mapping)
+    {
+        var runsOn = Child(mapping, "runs-on");
+        var labels = runsOn switch
+        {
+            YamlScalarNode scalar => [scalar.Value ?? string.Empty],
+            YamlSequenceNode sequence => sequence.Children.OfType<YamlScalarNode>().Select(label => label.Value ?? string.Empty).ToList(),
+            YamlMappingNode group => (Child(group, "labels") as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(label => label.Value ?? string.Empty).ToList() ?? [],
+            _ => new List<string>(),
+        };
+        if (labels.Contains("self-hosted", StringComparer.OrdinalIgnoreCase) && HasTrigger(ForkTriggers))
+        {
+            context.Error(runsOn!, AuditRules.SelfHostedRunner, $"job {job.Value} runs on a self-hosted runner in a workflow that outside pull requests or comments trigger: their code runs on your machine", "run such jobs on GitHub-hosted runners, or require approval and use ephemeral runners");
+        }
+    }
+
+    /// <summary>A release trigger, a tag push, or a step that publishes.</summary>
+    private bool Publishes(YamlSequenceNode steps)
+    {
+        var triggers = Child(root, "on");
+        if (HasTrigger("release") || Child(Child(triggers, "push"), "tags") is not null)
+        {
+            return true;
+        }
+
+        return steps.Children.OfType<YamlMappingNode>().Any(step =>
+            PublishingActions.Any(action => AuditRules.IsAction(Text(Child(step, "uses")), action))
+            || (Text(Child(step, "run")) is { } script && PublishCommand().IsMatch(script)));
+    }
+
+    private void CheckCache(YamlMappingNode step)
+    {
+        if (Child(step, "uses") is not YamlScalarNode { Value: { } uses } node)
+        {
+            return;
+        }
+
+        foreach (var (action, input) in CachingActions)
+        {
+            if (!AuditRules.IsActionOrSubAction(uses, action) || uses.StartsWith(action + "/save@", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var on = input is null || Text(Child(Child(step, "with"), input)) is { } value && value.Trim().ToLowerInvariant() is not ("false" or "");
+            if (on)
+            {
+                context.Error(node, AuditRules.CachePoisoning, $"{uses.Split('@')[0]} restores a cache in a workflow that publishes: a poisoned cache entry ends up in the release", "do not restore caches in release and publishing workflows (build from a clean state)");
+            }
+        }
+    }
+
+    [GeneratedRegex(@">>?\s*""?\$\{?(?:env:)?(?<file>GITHUB_ENV|GITHUB_PATH)\}?""?|(?:Out-File|Add-Content|Set-Content)[^\n]*\$env:(?<file>GITHUB_ENV|GITHUB_PATH)|tee\s+(?:-a\s+)?""?\$\{?(?<file>GITHUB_ENV|GITHUB_PATH)")]
+    private static partial Regex EnvFileWrite();
+
+    [GeneratedRegex(@"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")]
+    private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"(?:^|[\s;&|(])git\s+push\b", RegexOptions.Multiline)]
+    private static partial Regex GitPush();
+
+    [GeneratedRegex(@"github\.(?:actor|triggering_actor)\s*==\s*'[^']*\[bot\]'|'[^']*\[bot\]'\s*==\s*github\.(?:actor|triggering_actor)")]
+    private static partial Regex BotActor();
+
+    [GeneratedRegex(@"\b(?:npm|pnpm|yarn)\s+publish\b|dotnet\s+nuget\s+push\b|\bdocker\s+push\b|cargo\s+publish\b|gh\s+release\s+create\b|twine\s+upload\b|gem\s+push\b|poetry\s+publish\b")]
+    private static partial Regex PublishCommand();
+}

@@ -1,0 +1,185 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+using static Build.Hardening.WorkflowAudit;
+
+namespace Build.Hardening;
+
+/// <summary>The rules, applied to one loaded workflow (or composite action).</summary>
+internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNode root)
+{
+    private static readonly string[] ForkTriggers = ["pull_request", "pull_request_target", "issue_comment", "pull_request_review", "pull_request_review_comment", "discussion_comment"];
+
+    private IReadOnlyList<YamlScalarNode> _triggers = [];
+    private Dictionary<string, string> _inputTypes = new(StringComparer.Ordinal);
+
+    private bool HasTrigger(params string[] names) => _triggers.Any(trigger => names.Contains(trigger.Value, StringComparer.Ordinal));
+
+    public void Run()
+    {
+        var triggers = Child(root, "on") ?? Child(root, "true");
+        _triggers = triggers switch
+        {
+            YamlScalarNode scalar => [scalar],
+            YamlSequenceNode sequence => sequence.Children.OfType<YamlScalarNode>().ToList(),
+            YamlMappingNode mapping => mapping.Children.Keys.OfType<YamlScalarNode>().ToList(),
+            _ => [],
+        };
+        foreach (var trigger in new[] { "workflow_dispatch", "workflow_call" })
+        {
+            foreach (var (name, input) in Pairs(Child(Child(triggers, trigger), "inputs")))
+            {
+                _inputTypes[name.Value!] = Text(Child(input, "type")) ?? "string";
+            }
+        }
+
+        var jobs = Pairs(Child(root, "jobs")).Where(pair => pair.Value is YamlMappingNode).Select(pair => (pair.Key, Job: (YamlMappingNode)pair.Value)).ToList();
+        CheckTriggers(jobs);
+        CheckPermissions(jobs);
+        CheckOverprovisionedSecrets(root);
+        CheckInsecureCommands(Child(root, "env"));
+        foreach (var (name, job) in jobs)
+        {
+            CheckJob(name, job);
+        }
+    }
+
+    public void RunAction()
+    {
+        var runs = Child(root, "runs");
+        if (Text(Child(runs, "image")) is { } image && image.StartsWith("docker://", StringComparison.Ordinal) && !image.Contains("@sha256:", StringComparison.Ordinal))
+        {
+            context.Error(Child(runs, "image")!, AuditRules.UnpinnedUses, $"{image} is not pinned to a digest", "pin the image as docker://image@sha256:<digest>");
+        }
+
+        if (Child(runs, "steps") is YamlSequenceNode steps)
+        {
+            CheckOverprovisionedSecrets(runs!);
+            foreach (var step in steps.Children.OfType<YamlMappingNode>())
+            {
+                CheckStep(step, job: null, steps, isAction: true);
+            }
+        }
+    }
+
+    private void CheckTriggers(List<(YamlScalarNode Key, YamlMappingNode Job)> jobs)
+    {
+        var runsUntrusted = jobs.Any(job => Steps(job.Job).Any(RunsUntrustedHead));
+        foreach (var name in _triggers.Where(name => name.Value is "pull_request_target" or "workflow_run"))
+        {
+            var what = $"the {name.Value} trigger runs with secrets and a write token on events from outside the repository";
+            if (runsUntrusted)
+            {
+                context.Error(name, AuditRules.DangerousTriggers, $"{what}, and this workflow checks out or downloads the untrusted head", "use pull_request (no secrets) for untrusted code, or never check out the head here");
+            }
+            else
+            {
+                context.Warning(name, AuditRules.DangerousTriggers, $"{what}; this workflow does not check out its head, keep it that way", "prefer pull_request, workflow_dispatch or schedule");
+            }
+        }
+    }
+
+    /// <summary>A checkout of the pull request's or triggering run's head, or artifacts from another run.</summary>
+    private static bool RunsUntrustedHead(YamlMappingNode step)
+    {
+        var uses = Text(Child(step, "uses"));
+        if (AuditRules.IsAction(uses, AuditRules.CheckoutAction))
+        {
+            var reference = Text(Child(Child(step, "with"), "ref")) ?? string.Empty;
+            var repository = Text(Child(Child(step, "with"), "repository")) ?? string.Empty;
+            return UntrustedRef().IsMatch(reference) || repository.Contains("head.repo", StringComparison.Ordinal);
+        }
+
+        return AuditRules.IsAction(uses, "actions/download-artifact") && Child(Child(step, "with"), "run-id") is not null;
+    }
+
+    private void CheckPermissions(List<(YamlScalarNode Key, YamlMappingNode Job)> jobs)
+    {
+        var key = root.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(name => name.Value == "permissions");
+        var uncovered = jobs.Where(job => Child(job.Job, "permissions") is null).ToList();
+        var callOnly = _triggers.Count > 0 && _triggers.All(trigger => trigger.Value == "workflow_call");
+        if (key is null)
+        {
+            if (uncovered.Count == 0)
+            {
+                return;
+            }
+
+            if (callOnly)
+            {
+                context.Warning(root, AuditRules.ExcessivePermissions, "no permissions: this workflow_call-only workflow gets its token from the caller, with whatever the caller grants", "declare the permissions its jobs need, so that a caller's broad token is narrowed here");
+            }
+            else
+            {
+                context.Error(root, AuditRules.ExcessivePermissions, "no top-level permissions: the token gets the repository's default (often write)", "add `permissions: contents: read` at the top and grant more per job");
+            }
+        }
+        else if (uncovered.Count > 0)
+        {
+            // One job without its own: the top level is that job's grant, judged as a job's.
+            var single = jobs.Count == 1;
+            switch (root.Children[key])
+            {
+                case YamlScalarNode { Value: "write-all" } scalar:
+                    context.Error(scalar, AuditRules.ExcessivePermissions, "top-level permissions: write-all", "list only what is needed, e.g. `permissions: contents: read`");
+                    break;
+                case YamlScalarNode { Value: "read-all" } scalar when !single:
+                    context.Error(scalar, AuditRules.ExcessivePermissions, "top-level permissions: read-all", "list only what is needed, e.g. `permissions: contents: read`");
+                    break;
+                case YamlMappingNode mapping when !single:
+                    foreach (var (scope, level) in Pairs(mapping))
+                    {
+                        if (Text(level) == "write")
+                        {
+                            context.Error(scope, AuditRules.ExcessivePermissions, $"top-level permission {scope.Value}: write applies to every job", "grant write on the one job that needs it");
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var (name, job) in jobs)
+        {
+            switch (Child(job, "permissions"))
+            {
+                case YamlScalarNode { Value: "write-all" } scalar:
+                    context.Error(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: write-all", "list the scopes the job needs, each with write only where it writes");
+                    break;
+                case YamlScalarNode { Value: "read-all" } scalar:
+                    context.Warning(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: read-all", "list the scopes the job reads, e.g. `contents: read`");
+                    break;
+            }
+        }
+    }
+
+    private void CheckOverprovisionedSecrets(YamlNode node)
+    {
+        foreach (var scalar in node.AllNodes.OfType<YamlScalarNode>())
+        {
+            if (scalar.Value is { } value && ToJsonSecrets().IsMatch(value))
+            {
+                context.Error(scalar, AuditRules.OverprovisionedSecrets, "toJSON(secrets) hands every secret to one place", "pass the single secret that is needed");
+            }
+        }
+    }
+
+    private void CheckInsecureCommands(YamlNode? env)
+    {
+        foreach (var (name, value) in Pairs(env))
+        {
+            if (name.Value == "ACTIONS_ALLOW_UNSECURE_COMMANDS" && Text(value)?.Trim().ToLowerInvariant() is not ("false" or "0" or "" or null))
+            {
+                context.Error(name, AuditRules.InsecureCommands, "ACTIONS_ALLOW_UNSECURE_COMMANDS turns ::set-env and ::add-path back on: any output line can set variables or the PATH", "remove it; write to $GITHUB_ENV, $GITHUB_PATH or $GITHUB_OUTPUT instead");
+            }
+        }
+    }
+
+    private static IEnumerable<YamlMappingNode> Steps(YamlMappingNode job) =>
+        (Child(job, "steps") as YamlSequenceNode)?.Children.OfType<YamlMappingNode>() ?? [];
+
+    [GeneratedRegex(@"toJSON\s*\(\s*secrets\s*\)", RegexOptions.IgnoreCase)]
+    private static partial Regex ToJsonSecrets();
+
+    [GeneratedRegex(@"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|refs/pull/|github\.event\.pull_request\.merge_commit_sha")]
+    private static partial Regex UntrustedRef();
+}

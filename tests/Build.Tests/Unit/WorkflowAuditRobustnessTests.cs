@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Text;
+using Build.Hardening;
+
+namespace Build.Tests.Unit;
+
+/// <summary>No input crashes, hangs or voids the audit: a bad file is that file's finding, and the others still count.</summary>
+[TestFixture]
+public sealed class WorkflowAuditRobustnessTests
+{
+    private const string Valid = """
+        name: ok
+        on: workflow_dispatch
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+        """;
+
+    private static string Folder(params (string Name, string Text)[] files)
+    {
+        var directory = Directory.CreateTempSubdirectory("workflows-").FullName;
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(Path.Combine(directory, name), text);
+        }
+
+        return directory;
+    }
+
+    private static IReadOnlyList<AuditFinding> Audit(string text) => Guarded(() => WorkflowAudit.AuditFile("w.yml", text));
+
+    /// <summary>Runs the audit on another thread so that a hang fails the test instead of stopping the run.</summary>
+    private static T Guarded<T>(Func<T> audit)
+    {
+        var task = Task.Run(audit);
+        Assert.That(task.Wait(TimeSpan.FromSeconds(30)), Is.True, "the audit hung");
+        return task.Result;
+    }
+
+    [Test]
+    public void A_billion_laughs_alias_bomb_is_a_syntax_finding()
+    {
+        var bomb = new StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var level = 1; level <= 9; level++)
+        {
+            bomb.Append($"a{level}: &a{level} [{string.Join(", ", Enumerable.Repeat($"*a{level - 1}", 9))}]\n");
+        }
+
+        Assert.That(bomb.Length, Is.LessThan(700));
+        var findings = Audit(bomb.ToString());
+
+        Assert.That(findings.Select(finding => (finding.RuleId, finding.Severity)), Is.EqualTo(new[] { (AuditRules.Syntax, Severity.Error) }));
+        Assert.That(findings[0].Message, Does.Contain("expand"));
+    }
+
+    [Test]
+    public void Nesting_deeper_than_the_limit_is_a_syntax_finding_not_a_stack_overflow()
+    {
+        var deep = new string('[', 100_000) + new string(']', 100_000);
+
+        var findings = Audit("on: push\njobs: " + deep);
+
+        Assert.That(findings.Single().RuleId, Is.EqualTo(AuditRules.Syntax));
+        Assert.That(findings[0].Message, Does.Contain("nested deeper"));
+    }
+
+    [Test]
+    public void Several_documents_are_a_syntax_finding_on_the_second()
+    {
+        var findings = Audit(Valid + "\n---\nname: second\n");
+
+        Assert.That(findings.Single().RuleId, Is.EqualTo(AuditRules.Syntax));
+        Assert.That(findings[0].Line, Is.EqualTo(8));
+        Assert.That(findings[0].Message, Does.Contain("several YAML documents"));
+    }
+
+    [TestCase("? [a, b]\n: value\non: push\n")]
+    [TestCase("on: push\njobs:\n  ? {x: 1}\n  : {}\n")]
+    [TestCase("on: push\n*alias : x\n")]
+    public void Complex_keys_are_a_syntax_finding_not_a_cast_exception(string text)
+    {
+        Assert.That(Audit(text).Single().RuleId, Is.EqualTo(AuditRules.Syntax));
+    }
+
+    [TestCase("")]
+    [TestCase("- just\n- a list\n")]
+    [TestCase("just a string\n")]
+    [TestCase("{")]
+    [TestCase("on: push\njobs:\n  a: [1, 2\n")]
+    public void Malformed_files_are_one_syntax_finding(string text)
+    {
+        Assert.That(Audit(text).Select(finding => finding.RuleId), Is.EqualTo(new[] { AuditRules.Syntax }));
+    }
+
+    [Test]
+    public void Symlinks_pipes_and_empty_files_are_never_opened_and_one_bad_file_voids_nothing()
+    {
+        var directory = Folder(("good.yml", Valid), ("bomb.yaml", "a: &a [*a]\n"), ("broken.yml", "on: [\n"));
+        File.CreateSymbolicLink(Path.Combine(directory, "link.yml"), Path.Combine(directory, "good.yml"));
+        File.CreateSymbolicLink(Path.Combine(directory, "loop.yml"), Path.Combine(directory, "loop.yml"));
+        using (var mkfifo = Process.Start("mkfifo", [Path.Combine(directory, "pipe.yml")])!)
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var result = Guarded(() => WorkflowAudit.AuditDirectory(directory, directory));
+
+        Assert.That(result.Files, Is.EqualTo(6));
+        var byFile = result.Findings.GroupBy(finding => finding.Path).ToDictionary(group => group.Key, group => group.ToList());
+        Assert.That(byFile["good.yml"].Select(finding => finding.RuleId), Does.Contain(AuditRules.UnpinnedUses).And.Contain(AuditRules.HardenRunnerFirst), "the good file's findings were voided");
+        Assert.That(byFile["link.yml"].Single().Severity, Is.EqualTo(Severity.Warning));
+        Assert.That(byFile["loop.yml"].Single().Message, Does.Contain("symbolic link"));
+        Assert.That(byFile["pipe.yml"].Single().Message, Does.Contain("not a regular file"));
+        Assert.That(byFile["bomb.yaml"].Single().RuleId, Is.EqualTo(AuditRules.Syntax));
+        Assert.That(byFile["broken.yml"].Single().RuleId, Is.EqualTo(AuditRules.Syntax));
+    }
+
+    [Test]
+    public void A_5_MB_workflow_is_audited_whole()
+    {
+        var text = new StringBuilder("name: big\non: workflow_dispatch\npermissions:\n  contents: read\njobs:\n");
+        var job = 0;
+        while (text.Length < 5 * 1024 * 1024)
+        {
+            text.Append($"  job{job++}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: step-security/harden-runner@b09bb98e06d4d774595224525879c09bc6e98c40\n      - run: echo \"${{{{ github.run_id }}}} {new string('x', 200)}\"\n");
+        }
+
+        text.Append("  last:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n");
+
+        var findings = Audit(text.ToString());
+
+        Assert.That(findings.Count(finding => finding.RuleId == AuditRules.TemplateInjection), Is.EqualTo(1), "the expression at the end was not found");
+        Assert.That(findings.Single(finding => finding.RuleId == AuditRules.TemplateInjection).Line, Is.EqualTo(text.ToString().Count(character => character == '\n')));
+    }
+
+    [Test]
+    public void Composite_actions_in_the_repository_are_audited_for_the_step_rules()
+    {
+        var root = Directory.CreateTempSubdirectory("repo-").FullName;
+        var workflows = Directory.CreateDirectory(Path.Combine(root, ".github", "workflows")).FullName;
+        var action = Directory.CreateDirectory(Path.Combine(root, "actions", "greet")).FullName;
+        Directory.CreateDirectory(Path.Combine(root, "node_modules", "dep"));
+        File.WriteAllText(Path.Combine(root, "node_modules", "dep", "action.yml"), "runs: {using: composite, steps: [{uses: a/b@v1}]}\n");
+        File.WriteAllText(Path.Combine(action, "action.yaml"), """
+            name: greet
+            inputs:
+              who: {required: true}
+            runs:
+              using: composite
+              steps:
+                - uses: actions/setup-node@v4
+                - shell: bash
+                  run: echo "hello ${{ inputs.who }}"
+                - shell: bash
+                  run: echo "x=${{ github.event.issue.title }}" >> "$GITHUB_ENV"
+            """);
+
+        var result = WorkflowAudit.AuditDirectory(workflows, root, root);
+
+        Assert.That(result.Files, Is.EqualTo(1), "node_modules must be skipped");
+        Assert.That(result.Findings.Select(finding => $"{finding.Path}:{finding.Line} {finding.RuleId}"), Is.EqualTo(new[]
+        {
+            "actions/greet/action.yaml:7 unpinned-uses",
+            "actions/greet/action.yaml:9 template-injection",
+            "actions/greet/action.yaml:11 github-env",
+            "actions/greet/action.yaml:11 template-injection",
+        }));
+    }
+}
+
+[TestFixture]
+public sealed class SarifReportTests
+{
+    [Test]
+    public void Every_finding_becomes_a_SARIF_2_1_0_result_with_its_rule_location_and_redacted_message()
+    {
+        var findings = WorkflowAudit.AuditFile(".github/workflows/x.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.title }} sk-secret-123456\"\n");
+        var sarif = SarifReport.Build(findings, text => text.Replace("sk-secret-123456", "***", StringComparison.Ordinal));
+
+        var parsed = Newtonsoft.Json.Linq.JObject.Parse(sarif.ToString());
+        Assert.That((string?)parsed["version"], Is.EqualTo("2.1.0"));
+        Assert.That((string?)parsed["$schema"], Does.Contain("sarif-2.1.0"));
+        var run = parsed["runs"]!.Single();
+        var rules = run["tool"]!["driver"]!["rules"]!.Select(rule => (string)rule["id"]!).ToList();
+        Assert.That(rules, Is.EqualTo(AuditRules.All.Select(rule => rule.Id)));
+        var results = run["results"]!.ToList();
+        Assert.That(results, Has.Count.EqualTo(findings.Count).And.Count.GreaterThan(1));
+        foreach (var (result, finding) in results.Zip(findings))
+        {
+            Assert.That((string?)result["ruleId"], Is.EqualTo(finding.RuleId));
+            Assert.That(rules[(int)result["ruleIndex"]!], Is.EqualTo(finding.RuleId));
+            Assert.That((string?)result["level"], Is.EqualTo(finding.Severity == Severity.Error ? "error" : "warning"));
+            var location = result["locations"]!.Single()["physicalLocation"]!;
+            Assert.That((string?)location["artifactLocation"]!["uri"], Is.EqualTo(".github/workflows/x.yml"));
+            Assert.That((int)location["region"]!["startLine"]!, Is.EqualTo(finding.Line));
+            Assert.That((string?)result["message"]!["text"], Does.Contain(finding.Fix).And.Not.Contain("sk-secret"));
+        }
+    }
+}
