@@ -197,13 +197,17 @@ public static partial class WorkflowAudit
             var start = (int)Math.Clamp(node.Start.Index, 0, text.Length);
             var end = (int)Math.Clamp(node.End.Index, start, text.Length);
             var from = Math.Max(start, searchFrom);
-            var found = from < end ? text.IndexOf(expression, from, end - from, StringComparison.Ordinal) : -1;
+
+            // A block scalar's value is de-indented, so an expression spanning lines differs from the
+            // file's text after its first line: look for that first line.
+            var needle = expression.Split('\n')[0];
+            var found = from < end ? text.IndexOf(needle, from, end - from, StringComparison.Ordinal) : -1;
             if (found < 0)
             {
                 return (int)node.Start.Line;
             }
 
-            searchFrom = found + expression.Length;
+            searchFrom = found + needle.Length;
             _lineStarts ??= LineStarts(text);
             var index = _lineStarts.BinarySearch(found);
             return (index >= 0 ? index : ~index - 1) + 1;

@@ -92,45 +92,33 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
         return AuditRules.IsAction(uses, "actions/download-artifact") && Child(Child(step, "with"), "run-id") is not null;
     }
 
+    /// <summary>
+    /// As zizmor judges them (zizmorcore/zizmor crates/zizmor/src/audit/excessive_permissions.rs): the
+    /// top level only matters when several jobs lean on it and the workflow is not reusable-only; a job
+    /// without permissions under a workflow without them runs with the repository's default token; a job
+    /// that calls a reusable workflow must say what it grants, since the called workflow gets that token.
+    /// </summary>
     private void CheckPermissions(List<(YamlScalarNode Key, YamlMappingNode Job)> jobs)
     {
         var key = root.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(name => name.Value == "permissions");
-        var uncovered = jobs.Where(job => Child(job.Job, "permissions") is null).ToList();
-        var callOnly = _triggers.Count > 0 && _triggers.All(trigger => trigger.Value == "workflow_call");
-        if (key is null)
+        var allJobsHave = jobs.All(job => Child(job.Job, "permissions") is not null);
+        var callOnly = _triggers.Count == 1 && _triggers[0].Value == "workflow_call";
+        if (!(jobs.Count == 1 || allJobsHave || callOnly))
         {
-            if (uncovered.Count == 0)
+            switch (key is null ? null : root.Children[key])
             {
-                return;
-            }
-
-            if (callOnly)
-            {
-                context.Warning(root, AuditRules.ExcessivePermissions, "no permissions: this workflow_call-only workflow gets its token from the caller, with whatever the caller grants", "declare the permissions its jobs need, so that a caller's broad token is narrowed here");
-            }
-            else
-            {
-                context.Error(root, AuditRules.ExcessivePermissions, "no top-level permissions: the token gets the repository's default (often write)", "add `permissions: contents: read` at the top and grant more per job");
-            }
-        }
-        else if (uncovered.Count > 0)
-        {
-            // One job without its own: the top level is that job's grant, judged as a job's.
-            var single = jobs.Count == 1;
-            switch (root.Children[key])
-            {
-                case YamlScalarNode { Value: "write-all" } scalar:
-                    context.Error(scalar, AuditRules.ExcessivePermissions, "top-level permissions: write-all", "list only what is needed, e.g. `permissions: contents: read`");
+                case null:
+                    context.Error(root, AuditRules.ExcessivePermissions, "no top-level permissions: every job without its own gets the repository's default token (often write)", "add `permissions: contents: read` at the top and grant more per job");
                     break;
-                case YamlScalarNode { Value: "read-all" } scalar when !single:
-                    context.Error(scalar, AuditRules.ExcessivePermissions, "top-level permissions: read-all", "list only what is needed, e.g. `permissions: contents: read`");
+                case YamlScalarNode { Value: "write-all" or "read-all" } scalar:
+                    context.Error(scalar, AuditRules.ExcessivePermissions, $"top-level permissions: {scalar.Value} applies to every job without its own", "list only what is needed, e.g. `permissions: contents: read`");
                     break;
-                case YamlMappingNode mapping when !single:
+                case YamlMappingNode mapping:
                     foreach (var (scope, level) in Pairs(mapping))
                     {
                         if (Text(level) == "write")
                         {
-                            context.Error(scope, AuditRules.ExcessivePermissions, $"top-level permission {scope.Value}: write applies to every job", "grant write on the one job that needs it");
+                            context.Error(scope, AuditRules.ExcessivePermissions, $"top-level permission {scope.Value}: write applies to every job without its own", "grant write on the one job that needs it");
                         }
                     }
 
@@ -140,8 +128,18 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
 
         foreach (var (name, job) in jobs)
         {
-            switch (Child(job, "permissions"))
+            var reusable = Child(job, "uses") is not null;
+
+            // A single job's grant is the top level's: write-all or read-all there is that job's (stricter than zizmor, which calls it pedantic).
+            var own = Child(job, "permissions") ?? (jobs.Count == 1 && key is not null ? root.Children[key] : null);
+            switch (own)
             {
+                case null when key is null && reusable:
+                    context.Error(name, AuditRules.ExcessivePermissions, $"job {name.Value} calls a reusable workflow without permissions: the caller decides what the called workflow's token may do, and here that is the repository's default", "give the job the permissions the called workflow needs, e.g. `permissions: contents: read`");
+                    break;
+                case null when key is null && !callOnly:
+                    context.Error(name, AuditRules.ExcessivePermissions, $"job {name.Value} has no permissions and the workflow none either: its token gets the repository's default (often write)", "add `permissions:` to the job (or the workflow), e.g. `contents: read`");
+                    break;
                 case YamlScalarNode { Value: "write-all" } scalar:
                     context.Error(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: write-all", "list the scopes the job needs, each with write only where it writes");
                     break;
