@@ -128,7 +128,7 @@ public static partial class WorkflowAudit
         var context = new FileContext(path, text, findings);
         try
         {
-            if (YamlGuard.Check(text) is { } problem)
+            if (YamlGuard.Check(text, out var aliases) is { } problem)
             {
                 context.Error(problem.Line, AuditRules.Syntax, problem.Message, "write the workflow as one plain YAML document");
                 return findings;
@@ -142,6 +142,7 @@ public static partial class WorkflowAudit
                 return findings;
             }
 
+            context.Aliases = aliases;
             checks(context, root);
         }
         catch (YamlException exception)
@@ -176,6 +177,9 @@ public static partial class WorkflowAudit
     internal sealed class FileContext(string path, string text, List<AuditFinding> findings)
     {
         public string Path => path;
+
+        /// <summary>Where aliases are used: a finding reached through one is reported there, not at its anchor.</summary>
+        public AliasUses Aliases { get; set; } = new();
 
         public void Error(YamlNode node, string rule, string message, string fix) => Add((int)node.Start.Line, Severity.Error, rule, message, fix);
 

@@ -57,17 +57,17 @@ internal sealed partial class WorkflowChecks
         }
 
         var publishes = Publishes(steps);
-        foreach (var step in steps.Children.OfType<YamlMappingNode>())
+        foreach (var (step, index) in steps.Children.Select((node, index) => (node as YamlMappingNode, index)).Where(pair => pair.Item1 is not null))
         {
-            CheckStep(step, job, steps, isAction: false);
+            CheckStep(step!, job, steps, isAction: false, context.Aliases.AtIndex(steps.Start.Index, index));
             if (publishes)
             {
-                CheckCache(step);
+                CheckCache(step!);
             }
         }
     }
 
-    private void CheckStep(YamlMappingNode step, YamlMappingNode? job, YamlSequenceNode steps, bool isAction)
+    private void CheckStep(YamlMappingNode step, YamlMappingNode? job, YamlSequenceNode steps, bool isAction, int? aliasLine = null)
     {
         CheckInsecureCommands(Child(step, "env"));
         CheckBotCondition(Child(step, "if"));
@@ -81,7 +81,7 @@ internal sealed partial class WorkflowChecks
                 {
                     if (Child(Child(step, "with"), input) is YamlScalarNode code)
                     {
-                        CheckExpressions(code, step, job, isAction, $"{uses.Value!.Split('@')[0]} {sink.Reason}");
+                        CheckExpressions(code, step, job, isAction, $"{uses.Value!.Split('@')[0]} {sink.Reason}", aliasLine);
                     }
                 }
             }
@@ -89,18 +89,19 @@ internal sealed partial class WorkflowChecks
 
         if (Child(step, "run") is YamlScalarNode run)
         {
-            CheckExpressions(run, step, job, isAction, "the script");
+            CheckExpressions(run, step, job, isAction, "the script", aliasLine ?? context.Aliases.AtKey(step.Start.Index, "run"));
             CheckGitHubEnv(run, step, job, isAction);
         }
     }
 
     /// <summary>template-injection for outsider-chosen contexts; secrets-in-run for secrets.</summary>
-    private void CheckExpressions(YamlScalarNode code, YamlMappingNode step, YamlMappingNode? job, bool isAction, string where)
+    private void CheckExpressions(YamlScalarNode code, YamlMappingNode step, YamlMappingNode? job, bool isAction, string where, int? aliasLine)
     {
         var searchFrom = 0;
         foreach (var expression in Expressions.In(code.Value ?? string.Empty))
         {
             var line = context.LineOf(code, expression.Text, ref searchFrom);
+            line = aliasLine ?? line;
             var injectable = expression.Contexts.Where(name => !name.StartsWith("secrets.", StringComparison.Ordinal) && !IsFixed(name, step, job, isAction)).ToList();
             if (injectable.Count > 0)
             {

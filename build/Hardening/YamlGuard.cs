@@ -16,8 +16,12 @@ public static class YamlGuard
 
     public sealed record Problem(int Line, string Message);
 
-    public static Problem? Check(string text)
+    public static Problem? Check(string text) => Check(text, out _);
+
+    /// <summary>Checks the text, and records where aliases are used (for findings reached through them).</summary>
+    public static Problem? Check(string text, out AliasUses aliases)
     {
+        aliases = new AliasUses();
         var parser = new Parser(new StringReader(text));
         var frames = new Stack<Frame>();
         var anchorWeights = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -43,6 +47,11 @@ public static class YamlGuard
                         return new Problem(line, "an alias used as a mapping key");
                     }
 
+                    if (frames.TryPeek(out var container))
+                    {
+                        aliases.Record(container.Start, container.IsMapping ? container.LastKey : null, container.IsMapping ? -1 : container.Children, line);
+                    }
+
                     if (!Add(frames, weight, weight, ref total))
                     {
                         return new Problem(line, $"aliases expand past {MaxExpandedNodes:N0} nodes (a YAML bomb?)");
@@ -50,6 +59,11 @@ public static class YamlGuard
 
                     break;
                 case Scalar scalar:
+                    if (IsKey(frames))
+                    {
+                        frames.Peek().LastKey = scalar.Value;
+                    }
+
                     if (!Add(frames, 1, 1, ref total))
                     {
                         return new Problem(line, $"aliases expand past {MaxExpandedNodes:N0} nodes (a YAML bomb?)");
@@ -64,7 +78,7 @@ public static class YamlGuard
                     }
 
                     var start = (NodeEvent)current;
-                    frames.Push(new Frame(start.Anchor.IsEmpty ? null : start.Anchor.Value, current is MappingStart));
+                    frames.Push(new Frame(start.Anchor.IsEmpty ? null : start.Anchor.Value, current is MappingStart, current.Start.Index));
                     if (frames.Count > MaxDepth)
                     {
                         return new Problem(line, $"nested deeper than {MaxDepth} levels");
@@ -114,9 +128,13 @@ public static class YamlGuard
         }
     }
 
-    private sealed class Frame(string? anchor, bool isMapping)
+    private sealed class Frame(string? anchor, bool isMapping, long start)
     {
         public string? Anchor { get; } = anchor;
+
+        public long Start { get; } = start;
+
+        public string? LastKey { get; set; }
 
         public bool IsMapping { get; } = isMapping;
 
@@ -124,4 +142,18 @@ public static class YamlGuard
 
         public int Children { get; set; }
     }
+}
+
+/// <summary>Where each alias is used: by the position of the mapping or sequence that holds it, and its key or index.</summary>
+public sealed class AliasUses
+{
+    private readonly Dictionary<(long Container, string? Key, int Index), int> _lines = [];
+
+    public void Record(long container, string? key, int index, int line) => _lines[(container, key, index)] = line;
+
+    /// <summary>The line of the alias that stands at this key of the mapping starting at <paramref name="container"/>, if one does.</summary>
+    public int? AtKey(long container, string key) => _lines.TryGetValue((container, key, -1), out var line) ? line : null;
+
+    /// <summary>The line of the alias that stands at this index of the sequence starting at <paramref name="container"/>, if one does.</summary>
+    public int? AtIndex(long container, int index) => _lines.TryGetValue((container, null, index), out var line) ? line : null;
 }
