@@ -7,17 +7,17 @@ namespace Build.Hardening;
 /// </summary>
 public static class InjectionSinks
 {
-    /// <summary>Action (owner/name, any ref) → its inputs that are code, with the reason.</summary>
+    /// <summary>Action (owner/name, any ref) → its inputs that are code, and what becomes of them.</summary>
     public static readonly IReadOnlyDictionary<string, (string[] Inputs, string Reason)> Actions =
         new Dictionary<string, (string[], string)>(StringComparer.OrdinalIgnoreCase)
         {
-            ["actions/github-script"] = (["script"], "runs its script input as JavaScript with the job's token"),
-            ["amadevus/pwsh-script"] = (["script"], "runs its script input as PowerShell"),
-            ["jannekem/run-python-script-action"] = (["script"], "runs its script input as Python"),
-            ["cardinalby/js-eval-action"] = (["expression"], "evaluates its expression input as JavaScript"),
-            ["addnab/docker-run-action"] = (["options", "run"], "passes options to docker run and runs its run input in the container's shell"),
-            ["appleboy/ssh-action"] = (["script"], "runs its script input in a remote shell"),
-            ["mikefarah/yq"] = (["cmd"], "runs its cmd input in a shell"),
+            ["actions/github-script"] = (["script"], "run as JavaScript with the job's token"),
+            ["amadevus/pwsh-script"] = (["script"], "run as PowerShell"),
+            ["jannekem/run-python-script-action"] = (["script"], "run as Python"),
+            ["cardinalby/js-eval-action"] = (["expression"], "evaluated as JavaScript"),
+            ["addnab/docker-run-action"] = (["options", "run"], "passed to docker run, or run in the container's shell"),
+            ["appleboy/ssh-action"] = (["script"], "run in a remote shell"),
+            ["mikefarah/yq"] = (["cmd"], "run in a shell"),
         };
 
     /// <summary>The code inputs of the action a <c>uses:</c> names, if it is a sink.</summary>

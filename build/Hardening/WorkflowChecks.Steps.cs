@@ -81,7 +81,7 @@ internal sealed partial class WorkflowChecks
                 {
                     if (Child(Child(step, "with"), input) is YamlScalarNode code)
                     {
-                        CheckExpressions(code, step, job, isAction, $"{uses.Value!.Split('@')[0]} {sink.Reason}", aliasLine);
+                        CheckExpressions(code, step, job, isAction, $"the {input} input of {uses.Value!.Split('@')[0]} (it is {sink.Reason})", aliasLine);
                     }
                 }
             }
@@ -89,7 +89,7 @@ internal sealed partial class WorkflowChecks
 
         if (Child(step, "run") is YamlScalarNode run)
         {
-            CheckExpressions(run, step, job, isAction, "the script", aliasLine ?? context.Aliases.AtKey(step.Start.Index, "run"));
+            CheckExpressions(run, step, job, isAction, "the script before it runs", aliasLine ?? context.Aliases.AtKey(step.Start.Index, "run"));
             CheckGitHubEnv(run, step, job, isAction);
         }
     }
@@ -105,7 +105,7 @@ internal sealed partial class WorkflowChecks
             var injectable = expression.Contexts.Where(name => !name.StartsWith("secrets.", StringComparison.Ordinal) && !IsFixed(name, step, job, isAction)).ToList();
             if (injectable.Count > 0)
             {
-                context.Error(line, AuditRules.TemplateInjection, $"{expression.Text} ({string.Join(", ", injectable)}) is pasted into {where} before it runs", "pass it through env: and use \"$NAME\" in the script");
+                context.Error(line, AuditRules.TemplateInjection, $"{expression.Text} ({string.Join(", ", injectable)}) is pasted into {where}", "pass it through env: and use \"$NAME\" in the script");
             }
             else if (expression.Contexts.Any(name => name.StartsWith("secrets.", StringComparison.Ordinal)))
             {
@@ -271,7 +271,7 @@ internal sealed partial class WorkflowChecks
             var tag = lastSegment.Contains(':') ? lastSegment[(lastSegment.IndexOf(':') + 1)..] : null;
             if (tag is null or "latest")
             {
-                context.Error(node, AuditRules.UnpinnedImages, $"job {job.Value} runs image {image} {(tag is null ? "without a tag" : "at latest")}: the registry decides what runs", "pin the image by digest: image@sha256:<digest>");
+                context.Error(node, AuditRules.UnpinnedImages, $"job {job.Value} runs image {image} {(tag is null ? "without a tag" : "by its latest tag")}: the registry decides what runs", "pin the image by digest: image@sha256:<digest>");
             }
             else
             {

@@ -25,6 +25,9 @@ public static class ArgumentNames
     public const string TailscaleRootKeys = "tailscale-root-keys";
     public const string Sarif = "sarif";
 
+    /// <summary>Options that are recognised only to be refused with their own reason (credentials never come from argv).</summary>
+    public static readonly IReadOnlyList<string> Refused = ["api-key", "litellm-api-key", "auth-key", "authkey", "oauth-secret", "ts-oauth-secret"];
+
     /// <summary>Options the host itself handles; they may reach the arguments too.</summary>
     public static readonly IReadOnlyList<string> HostOptions = ["target", "t", "verbosity", "v", "exclusive", "e", "dryrun", "noop", "whatif", "tree", "showtree", "description", "descriptions", "showdescription", "version", "ver", "help", "h"];
 

@@ -5,10 +5,11 @@ public static class UnknownOptions
 {
     public static void Report(ISettingsSource source, IEnumerable<string> otherKnown, List<string> problems)
     {
-        var known = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(otherKnown).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(ArgumentNames.Refused).Concat(otherKnown).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var suggestions = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(otherKnown).ToList();
         foreach (var name in source.ArgumentNames.Where(name => !known.Contains(name)).Order())
         {
-            var guess = known.Where(candidate => candidate.Length > 2)
+            var guess = suggestions.Where(candidate => candidate.Length > 2)
                 .OrderBy(candidate => EditDistance(candidate, name.ToLowerInvariant()))
                 .First();
             var hint = EditDistance(guess, name.ToLowerInvariant()) <= 3 ? $"did you mean --{guess}?" : "see ./build.sh --help and the README's settings table";

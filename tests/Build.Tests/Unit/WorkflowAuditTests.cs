@@ -25,6 +25,10 @@ public sealed class WorkflowAuditTests
         var findings = WorkflowAudit.AuditFile(fixture, File.ReadAllText(path));
 
         Assert.That(findings.Select(finding => $"{finding.Line} {finding.Severity.ToString().ToLowerInvariant()} {finding.RuleId}"), Is.EqualTo(expected));
+
+        // Each finding's message and fix, word for word, as the user reads them.
+        var messages = File.ReadAllLines(Path.ChangeExtension(path, ".findings")).Where(line => line.Length > 0);
+        Assert.That(findings.Select(finding => finding.OneLine), Is.EqualTo(messages));
         Assert.That(findings, Has.All.Matches<AuditFinding>(finding => finding.Path == fixture && finding.Fix.Length > 0));
     }
 
