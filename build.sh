@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the build program: ./build.sh --target=Verify (./build.sh --help lists the options).
-# Warm path: when nothing under build/ (nor global.json or this script) changed since the last
-# build, the built program starts directly, without MSBuild. Any change rebuilds first.
+# Warm path: when no input of the build program (build/, global.json, build.sh, build.ps1) changed
+# since the last build, the built program starts directly, without MSBuild. Like make, "changed"
+# means newer than the stamp; deleting or renaming a file changes its folder, which counts too.
+# build.ps1 uses the same stamp and the same rule, so switching between the two does not rebuild.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="$root/build/bin/cake"
 dll="$out/Build.dll"
-stamp="$out/.inputs.sha256"
+stamp="$out/.built"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -16,16 +18,13 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-sha() { if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi; }
-
-inputs_hash() {
-  cd "$root"
-  { find build -path build/bin -prune -o -path build/obj -prune -o -type f -print; echo global.json; echo build.sh; } \
-    | LC_ALL=C sort | while IFS= read -r file; do printf '%s\n' "$file"; cat "$file"; done | sha | cut -d' ' -f1
+changed() {
+  [[ ! -f "$dll" || ! -f "$stamp" ]] && return 0
+  [[ -n "$(cd "$root" && find build -path build/bin -prune -o -path build/obj -prune -o -newer "$stamp" -print -quit)" ]] && return 0
+  [[ -n "$(cd "$root" && find global.json build.sh build.ps1 -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
-hash="$(inputs_hash)"
-if [[ ! -f "$dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$hash" ]]; then
+if changed; then
   echo "Building the build program (build/)..." >&2
   rm -f "$stamp"
   log="$(mktemp)"
@@ -36,7 +35,7 @@ if [[ ! -f "$dll" || ! -f "$stamp" || "$(cat "$stamp")" != "$hash" ]]; then
     exit 1
   fi
   rm -f "$log"
-  printf '%s' "$hash" > "$stamp"
+  touch "$stamp"
 fi
 
 exec dotnet "$dll" "$@"

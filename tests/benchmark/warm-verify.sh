@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compares a warm `./build.sh --target=Verify` with the same two requests made by curl,
-# against the LiteLLM stand-in on loopback. Goal: warm Verify median under 0.5 s.
+# Compares a warm `./build.sh --target=Verify` with the program's own start (`./build.sh --tree`) and
+# with the same two requests made by curl, against the LiteLLM stand-in on loopback, in one run.
+# Goal (issue: warm Verify near the runtime's floor): warm Verify median at most 350 ms here.
 #   tests/benchmark/warm-verify.sh [RUNS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,12 +35,18 @@ curl_pair() {
     curl -fsS "$url/v1/chat/completions" -H "Authorization: Bearer $LITELLM_API_KEY" -H 'Content-Type: application/json' \
       -d '{"model":"gpt-4","messages":[{"role":"user","content":"Reply with the single word: pong"}],"max_tokens":16}'
 }
+tree_runs=()
+for _ in $(seq 1 "$runs"); do tree_runs+=("$(time_ms ./build.sh --tree)"); done
+
 curl_runs=()
 for _ in $(seq 1 "$runs"); do curl_runs+=("$(time_ms curl_pair)"); done
 
 verify_median="$(printf '%s\n' "${verify_runs[@]}" | median)"
+tree_median="$(printf '%s\n' "${tree_runs[@]}" | median)"
 curl_median="$(printf '%s\n' "${curl_runs[@]}" | median)"
-echo "runs: $runs (2 cores: $(nproc))"
+echo "runs: $runs (cores: $(nproc))"
 echo "warm ./build.sh --target=Verify: median ${verify_median} ms (min $(printf '%s\n' "${verify_runs[@]}" | sort -n | head -1), max $(printf '%s\n' "${verify_runs[@]}" | sort -n | tail -1))"
+echo "warm ./build.sh --tree (start):  median ${tree_median} ms"
 echo "curl, same two requests:         median ${curl_median} ms"
-if (( ${verify_median%.*} < 500 )); then echo "goal met: warm Verify median under 500 ms"; else echo "goal missed: warm Verify median is ${verify_median} ms (goal 500 ms)"; exit 1; fi
+awk -v v="$verify_median" -v t="$tree_median" -v c="$curl_median" 'BEGIN { printf "ratios: Verify / --tree = %.2f, Verify / curl = %.1f\n", v / t, v / (c > 0 ? c : 1) }'
+if (( ${verify_median%.*} <= 350 )); then echo "goal met: warm Verify median at most 350 ms"; else echo "goal missed: warm Verify median is ${verify_median} ms (goal 350 ms)"; exit 1; fi

@@ -34,16 +34,25 @@ public sealed class BuildRun
     public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary;
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh")
     {
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
-        var start = new ProcessStartInfo(Repository.PathOf("build.sh"))
+        // build.ps1 runs under the PowerShell of the repository's tool manifest, as -File from another shell.
+        var start = new ProcessStartInfo(script == "build.ps1" ? "dotnet" : Repository.PathOf(script))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Repository.Root,
         };
+        if (script == "build.ps1")
+        {
+            foreach (var argument in new[] { "pwsh", "-NoProfile", "-File", Repository.PathOf(script) })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+using Build.Tests.Support;
+using LiteLlmStandIn;
+
+namespace Build.Tests.EndToEnd;
+
+/// <summary>
+/// build.sh and build.ps1 are one command: the same arguments reach the program unchanged, with the
+/// same exit codes and output, one shared stamp, and a first build as quiet from either.
+/// </summary>
+[TestFixture]
+public sealed partial class BootstrapTests
+{
+    private StandInServer _gateway = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        using var restore = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", ["tool", "restore"]) { WorkingDirectory = Repository.Root, RedirectStandardOutput = true })!;
+        await restore.WaitForExitAsync();
+        Assert.That(restore.ExitCode, Is.EqualTo(0), "dotnet tool restore (PowerShell from the tool manifest)");
+        _gateway = await StandInServer.StartAsync(new StandInOptions());
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _gateway.DisposeAsync();
+
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        TestCaseData Case(string name, int exitCode, params string[] arguments) => new TestCaseData(exitCode, arguments).SetName($"Both scripts: {name}");
+        yield return Case("a URL with a port", 0, "--target=HealthCheck", "--exclusive", "--litellm-url=http://127.0.0.1:{port}");
+        yield return Case("switches written =false", 0, "--target=ChatSmoke", "--exclusive", "--stream=false", "--deep-health=false", "--litellm-url=http://127.0.0.1:{port}");
+        yield return Case("a value with a space", 2, "--target=Verify", "--model=gpt 4");
+        yield return Case("a value with = in it", 0, "--target=Harden", "--exclusive", "--model=a=b");
+        yield return Case("a path with a space", 0, "--target=Harden", "--exclusive", "--report={folder with space}/report.json");
+        yield return Case("an unknown target", 2, "--target=Verfy");
+        yield return Case("the README's rerun of one task", 1, "--target=ChatSmoke", "--exclusive", "--litellm-url=https://gateway.tail1234.ts.net:8443");
+        yield return Case("the README's Verify on loopback", 1, "--target=Verify", "--deadline=1");
+        yield return Case("--tree", 0, "--tree");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Build_sh_and_build_ps1_pass_the_same_arguments_and_say_the_same(int exitCode, string[] arguments)
+    {
+        var folder = Directory.CreateTempSubdirectory("with space-").FullName;
+        var concrete = arguments.Select(argument => argument.Replace("{port}", _gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{folder with space}", folder, StringComparison.Ordinal)).ToList();
+        var environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin:" + Path.GetDirectoryName(Environment.ProcessPath) };
+
+        var sh = BuildRun.Start(concrete, environment, withReport: false);
+        var ps = BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1");
+
+        Assert.That(sh.ExitCode, Is.EqualTo(exitCode), sh.ToString());
+        Assert.That(ps.ExitCode, Is.EqualTo(exitCode), ps.ToString());
+        Assert.That(Normal(ps.StandardOutput), Is.EqualTo(Normal(sh.StandardOutput)));
+        Assert.That(Normal(ps.StandardError), Is.EqualTo(Normal(sh.StandardError)));
+        if (concrete.Any(argument => argument.StartsWith("--report=", StringComparison.Ordinal)))
+        {
+            Assert.That(File.Exists(Path.Combine(folder, "report.json")), Is.True);
+        }
+    }
+
+    [Test]
+    public void One_stamp_serves_both_scripts_and_the_first_build_is_quiet_from_either()
+    {
+        // An input changes: the next run from either script builds once, saying only that it does.
+        File.SetLastWriteTimeUtc(Repository.PathOf("build/Program.cs"), DateTime.UtcNow);
+        var first = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1");
+        var second = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false);
+
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        Assert.That(first.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
+        Assert.That(first.Output, Does.Not.Contain("MSBuild").And.Not.Contain("Determining projects").And.Not.Contain("->"));
+        Assert.That(second.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
+
+        File.SetLastWriteTimeUtc(Repository.PathOf("build/Program.cs"), DateTime.UtcNow);
+        var third = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false);
+        var fourth = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1");
+        Assert.That(third.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
+        Assert.That(fourth.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
+    }
+
+    /// <summary>The output without what differs between any two runs: numbers (durations, attempts), padding and the build line.</summary>
+    private static string Normal(string output) =>
+        Padding().Replace(Durations().Replace(string.Join('\n', output.Split('\n').Where(line => !line.Contains("Building the build program", StringComparison.Ordinal))), "N"), " ");
+
+    [GeneratedRegex("[ ─═]+")]
+    private static partial Regex Padding();
+
+    [GeneratedRegex(@"\d+(\.\d+)?")]
+    private static partial Regex Durations();
+}
