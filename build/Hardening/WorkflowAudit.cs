@@ -53,17 +53,7 @@ public static partial class WorkflowAudit
             while (pending.Count > 0)
             {
                 var (folder, depth) = pending.Pop();
-                IEnumerable<FileSystemInfo> entries;
-                try
-                {
-                    entries = folder.EnumerateFileSystemInfos().OrderBy(entry => entry.Name, StringComparer.Ordinal).ToList();
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    continue;
-                }
-
-                foreach (var entry in entries)
+                foreach (var entry in EntriesOf(folder))
                 {
                     if (entry is DirectoryInfo sub && entry.LinkTarget is null && depth < 8 && !SkippedFolders.Contains(entry.Name, StringComparer.Ordinal))
                     {
@@ -75,6 +65,19 @@ public static partial class WorkflowAudit
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>A folder's entries in a stable order; none when it cannot be read.</summary>
+    private static List<FileSystemInfo> EntriesOf(DirectoryInfo folder)
+    {
+        try
+        {
+            return folder.EnumerateFileSystemInfos().OrderBy(entry => entry.Name, StringComparer.Ordinal).ToList();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return [];
         }
     }
 

@@ -40,9 +40,14 @@ public static class SettingsFile
             using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
             var buffer = new byte[file.Length + 1];
             var total = 0;
-            int read;
-            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            while (total < buffer.Length)
             {
+                var read = stream.Read(buffer, total, buffer.Length - total);
+                if (read == 0)
+                {
+                    break;
+                }
+
                 total += read;
             }
 
