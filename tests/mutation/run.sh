@@ -20,7 +20,7 @@ mkdir -p "$output"
 cd "$root/tests/mutation"
 "$tool/dotnet-stryker" --config-file stryker-config.json --output "$output" "$@"
 
-report="$(find "$output" "$root/tests/mutation/StrykerOutput" -name 'mutation-report.json' 2>/dev/null | sort | tail -n 1)"
+report="$(find "$output" "$root/tests/mutation/StrykerOutput" -name 'mutation-report.json' 2>/dev/null | sort | tail -n 1 || true)"
 python3 - "$report" <<'PY'
 import json, sys, collections
 report = json.load(open(sys.argv[1]))
