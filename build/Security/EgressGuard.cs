@@ -24,7 +24,7 @@ public sealed class EgressPolicy(EgressMode mode)
 
     public void Allow(Uri origin) => _allowed[OriginOf(origin)] = true;
 
-    public bool IsAllowed(Uri destination) => _allowed.ContainsKey(OriginOf(destination));
+    public bool IsAllowed(Uri destination) => _allowed.TryGetValue(OriginOf(destination), out var allowed) && allowed;
 
     /// <summary>Records the destination; throws before any connection when block mode refuses it.</summary>
     public void Check(Uri destination)

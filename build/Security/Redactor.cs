@@ -105,9 +105,10 @@ public sealed partial class Redactor
         return StripControls(ApplyCuts(text));
     }
 
+    /// <summary>Callers have checked the length: every value here is at least <see cref="MinimumLength"/> long.</summary>
     private void AddExact(string value)
     {
-        if (value.Length >= MinimumLength && !_exact.Contains(value, StringComparer.Ordinal))
+        if (!_exact.Contains(value, StringComparer.Ordinal))
         {
             _exact.Add(value);
             _exact.Sort((left, right) => right.Length.CompareTo(left.Length));

@@ -178,3 +178,128 @@ public sealed class RedactorTests
         Assert.That(string.Join('\n', lines.Skip(1)), Does.Not.Contain("CANARY"));
     }
 }
+
+/// <summary>Exact outputs at the redactor's boundaries, each pinned by a mutant that survived before.</summary>
+[TestFixture]
+public sealed class RedactorBoundaryTests
+{
+    private const string Key = "sk-0123456789";
+
+    private static Redactor With(params string[] keys)
+    {
+        var redactor = new Redactor();
+        foreach (var key in keys)
+        {
+            redactor.AddKey(key);
+        }
+
+        return redactor;
+    }
+
+    [TestCase("tail:23456789", "tail:***")]
+    [TestCase("in the middle 12345678 only", "in the middle *** only")]
+    [TestCase("23456789", "***")]
+    [TestCase("2345678", "2345678")]
+    [TestCase("sk-0…", "***")]
+    [TestCase("sk-…", "sk-…")]
+    [TestCase("…6789extra", "***extra")]
+    [TestCase("x sk-0123456789 y sk-0123456789", "x *** y ***")]
+    public void Key_runs_and_abbreviations_become_exactly_one_placeholder(string text, string expected)
+    {
+        Assert.That(With(Key).Redact(text), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_split_with_a_short_side_is_still_caught_across_the_line_break()
+    {
+        var redacted = With(Key).Redact($"{Key[..5]}\n{Key[5..]}");
+
+        Assert.That(redacted, Is.EqualTo("***"));
+    }
+
+    [Test]
+    public void With_several_keys_each_abbreviation_is_matched_against_the_key_it_belongs_to()
+    {
+        var redactor = With("sk-AAAA1111BBBB", "zz-QQQQ9999RRRR");
+
+        Assert.That(redactor.Redact("first sk-AAAA1... second zz-QQ..."), Is.EqualTo("first *** second ***"));
+    }
+
+    [Test]
+    public void Short_keys_are_replaced_whole_and_two_characters_are_no_key()
+    {
+        Assert.That(With("sk-12").Redact("x sk-12 y"), Is.EqualTo("x *** y"));
+        Assert.That(With("abc").Redact("abc"), Is.EqualTo("***"));
+        Assert.That(With("ab").Redact("ab"), Is.EqualTo("ab"));
+        var redactor = new Redactor();
+        redactor.Add(null);
+        redactor.Add(string.Empty);
+        redactor.AddKey(null);
+        Assert.That(redactor.Redact("anything"), Is.EqualTo("anything"));
+    }
+
+    [Test]
+    public void Gateway_text_of_exactly_160_characters_is_not_cut_and_longer_text_ends_with_an_ellipsis()
+    {
+        var redactor = new Redactor();
+        var exact = new string('a', Redactor.CutLength);
+
+        Assert.That(redactor.Redact(Redactor.Cut(exact)), Is.EqualTo(exact));
+        Assert.That(redactor.Redact(Redactor.Cut(exact + "b")), Is.EqualTo(new string('a', Redactor.CutLength - 3) + "..."));
+    }
+
+    [Test]
+    public void The_encoded_forms_of_a_key_are_its_base64_at_three_alignments_both_alphabets_and_percent_forms()
+    {
+        const string key = "sk-a+b/c=d_0123456789";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(key);
+        var expected = new List<string>();
+        for (var offset = 0; offset < 3; offset++)
+        {
+            var encoded = Convert.ToBase64String(new byte[offset].Concat(bytes).ToArray()).TrimEnd('=');
+            var stable = encoded[(((offset * 8) + 5) / 6)..((offset + bytes.Length) * 8 / 6)];
+            expected.Add(stable);
+            expected.Add(stable.Replace('+', '-').Replace('/', '_'));
+        }
+
+        expected.Add(Uri.EscapeDataString(key));
+        expected.Add(string.Concat(bytes.Select(value => $"%{value:X2}")));
+        expected.Add(string.Concat(bytes.Select(value => $"%{value:x2}")));
+
+        Assert.That(KeyEncodings.Of(key), Is.EqualTo(expected));
+        Assert.That(KeyEncodings.Of("sk-plain-0123456789"), Has.None.EqualTo("sk-plain-0123456789"), "a key percent-encoding leaves alone is not listed again");
+    }
+
+    [Test]
+    public void Cakes_log_is_redacted_formatted_and_spared_the_engines_task_error_announcement()
+    {
+        var inner = new CapturingLog();
+        var redactor = With(Key);
+        var log = new RedactingLog(inner, redactor);
+
+        log.Write(Cake.Core.Diagnostics.Verbosity.Normal, Cake.Core.Diagnostics.LogLevel.Information, "key {0} and {1}", Key, 42);
+        log.Write(Cake.Core.Diagnostics.Verbosity.Normal, Cake.Core.Diagnostics.LogLevel.Information, "braces {not a format}");
+        log.Write(Cake.Core.Diagnostics.Verbosity.Quiet, Cake.Core.Diagnostics.LogLevel.Error, "An error occurred when executing task 'HealthCheck'.");
+        log.Write(Cake.Core.Diagnostics.Verbosity.Normal, Cake.Core.Diagnostics.LogLevel.Information, "An error occurred when executing task 'x' is only dropped as an error");
+        log.Verbosity = Cake.Core.Diagnostics.Verbosity.Diagnostic;
+
+        Assert.That(inner.Lines, Is.EqualTo(new[]
+        {
+            "key *** and 42",
+            "braces {not a format}",
+            "An error occurred when executing task 'x' is only dropped as an error",
+        }));
+        Assert.That(inner.Verbosity, Is.EqualTo(Cake.Core.Diagnostics.Verbosity.Diagnostic));
+        Assert.That(log.Verbosity, Is.EqualTo(Cake.Core.Diagnostics.Verbosity.Diagnostic));
+    }
+
+    private sealed class CapturingLog : Cake.Core.Diagnostics.ICakeLog
+    {
+        public List<string> Lines { get; } = [];
+
+        public Cake.Core.Diagnostics.Verbosity Verbosity { get; set; }
+
+        public void Write(Cake.Core.Diagnostics.Verbosity verbosity, Cake.Core.Diagnostics.LogLevel level, string format, params object[] args) =>
+            Lines.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, format, args));
+    }
+}
