@@ -58,14 +58,8 @@ public static class SarifReport
         };
     }
 
-    public static void Write(string path, JObject sarif)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = $"{full}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, sarif.ToString(Formatting.Indented));
-        File.Move(temporary, full, overwrite: true);
-    }
+    public static void Write(string path, JObject sarif) =>
+        global::Build.Reporting.AtomicFile.WriteAllText(path, sarif.ToString(Formatting.Indented));
 
     private static string Level(Severity severity) => severity == Severity.Error ? "error" : "warning";
 }

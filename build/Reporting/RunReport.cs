@@ -123,20 +123,6 @@ public static class RunReport
         }
     }
 
-    /// <summary>Writes the report whole or not at all: a temp file beside it, then a rename.</summary>
-    public static void Write(string path, JObject report)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = $"{full}.{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllText(temporary, report.ToString(Formatting.Indented) + Environment.NewLine);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    public static void Write(string path, JObject report) =>
+        AtomicFile.WriteAllText(path, report.ToString(Formatting.Indented) + Environment.NewLine);
 }

@@ -53,7 +53,7 @@ public static class SettingsReader
             WorkflowsGiven = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) is not null,
             HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
             Egress = ReadMode(source, ArgumentNames.Egress, problems),
-            SarifPath = ReadOutputPath(source, ArgumentNames.Sarif, problems),
+            SarifPath = ReadOutputPath(source, ArgumentNames.Sarif, "artifacts/harden.sarif", problems),
             HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
             Tailnet = Build.Tailnet.TailnetSettingsReader.Read(source, problems),
             Notices = notices,
@@ -177,8 +177,8 @@ public static class SettingsReader
         return Path.GetFullPath(given);
     }
 
-    /// <summary>An optional file the run writes: a file path, outside the build program's sources.</summary>
-    private static string? ReadOutputPath(ISettingsSource source, string name, List<string> problems)
+    /// <summary>An optional file the run writes: a file path, outside the build program's sources; null when not given or not usable.</summary>
+    private static string? ReadOutputPath(ISettingsSource source, string name, string example, List<string> problems)
     {
         if (source.Argument(name) is not { } raw)
         {
@@ -187,38 +187,20 @@ public static class SettingsReader
 
         if (raw.Length == 0 || raw.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || raw.EndsWith('/') || Directory.Exists(raw))
         {
-            problems.Add($"--{name}: must be a file path, such as --{name}=artifacts/harden.sarif");
+            problems.Add($"--{name}: must be a file path, such as --{name}={example}");
             return null;
         }
 
         if (RepositoryRoot.IsAmongBuildInputs(raw))
         {
-            problems.Add($"--{name}: is inside build/, the build program's sources (every run would rebuild it); write it elsewhere");
+            problems.Add($"--{name}: is inside build/, the build program's sources (every run would rebuild it); write it elsewhere, such as --{name}={example}");
         }
 
         return Path.GetFullPath(raw);
     }
 
-    private static string ReadReportPath(ISettingsSource source, List<string> problems)
-    {
-        if (source.Argument(ArgumentNames.Report) is not { } raw)
-        {
-            return RepositoryRoot.Resolve(DefaultReportPath);
-        }
-
-        if (raw.Length == 0 || raw.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || raw.EndsWith('/') || Directory.Exists(raw))
-        {
-            problems.Add($"--{ArgumentNames.Report}: must be a file path, such as --{ArgumentNames.Report}={DefaultReportPath}");
-            return RepositoryRoot.Resolve(DefaultReportPath);
-        }
-
-        if (RepositoryRoot.IsAmongBuildInputs(raw))
-        {
-            problems.Add($"--{ArgumentNames.Report}: is inside build/, the build program's sources (every run would rebuild it); write it elsewhere, such as --{ArgumentNames.Report}={DefaultReportPath}");
-        }
-
-        return Path.GetFullPath(raw);
-    }
+    private static string ReadReportPath(ISettingsSource source, List<string> problems) =>
+        ReadOutputPath(source, ArgumentNames.Report, DefaultReportPath, problems) ?? RepositoryRoot.Resolve(DefaultReportPath);
 
     private static int ReadMaxTokens(ISettingsSource source, List<string> problems)
     {

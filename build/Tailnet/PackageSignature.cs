@@ -34,6 +34,11 @@ public static class PackageSignature
         -----END ROOT PUBLIC KEY-----
         """;
 
+    /// <summary>The embedded roots, parsed once per process.</summary>
+    public static IReadOnlyList<byte[]> EmbeddedRootKeys => Embedded.Value;
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> Embedded = new(() => ParseKeys(EmbeddedRoots, RootKeyType));
+
     /// <summary>PEM blocks of one type, each a 32-byte Ed25519 public key (distsign.go parsePublicKeyBundle).</summary>
     public static IReadOnlyList<byte[]> ParseKeys(string pem, string type)
     {

@@ -38,10 +38,12 @@ public sealed record TailnetSettings
     public Uri Packages { get; init; } = new(DefaultPackages);
 
     /// <summary>The Ed25519 root keys that must sign the packages site's signing keys.</summary>
-    public IReadOnlyList<byte[]> RootKeys { get; init; } = PackageSignature.ParseKeys(PackageSignature.EmbeddedRoots, PackageSignature.RootKeyType);
+    public IReadOnlyList<byte[]> RootKeys { get; init; } = PackageSignature.EmbeddedRootKeys;
 
     /// <summary>Where the root keys came from, for failure messages.</summary>
-    public string RootKeysOrigin { get; init; } = $"root keys of tailscale {DefaultVersion}";
+    public string RootKeysOrigin { get; init; } = EmbeddedRootsOrigin;
+
+    public const string EmbeddedRootsOrigin = $"root keys of tailscale {DefaultVersion}";
 
     public string? OAuthClientId { get; init; }
 
