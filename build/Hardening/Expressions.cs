@@ -30,7 +30,11 @@ public static partial class Expressions
 
     private static readonly string[] Roots = ["github", "env", "inputs", "matrix", "steps", "needs", "secrets", "vars", "runner", "job", "jobs", "strategy"];
 
-    public sealed record Found(int Index, string Text, IReadOnlyList<string> Contexts);
+    public sealed record Found(int Index, string Text, IReadOnlyList<string> Contexts)
+    {
+        /// <summary>The text on one line (an expression may span lines; a finding may not).</summary>
+        public string OneLine => WhiteSpace().Replace(Text, " ");
+    }
 
     /// <summary>Every expression in the text, with where it starts and the contexts it reads.</summary>
     public static IEnumerable<Found> In(string text)
@@ -38,10 +42,13 @@ public static partial class Expressions
         foreach (Match match in Fenced().Matches(text))
         {
             var inner = match.Groups[1].Value;
-            var code = StringLiteral().Replace(inner, "''");
+
+            // Blanking the literals' contents (same length) hides words inside strings and keeps positions,
+            // so a context reads as written: github.event['number'], not github.event[''].
+            var code = StringLiteral().Replace(inner, literal => $"'{new string(' ', literal.Length - 2)}'");
             var contexts = Context().Matches(code)
                 .Where(context => !code[(context.Index + context.Length)..].TrimStart().StartsWith('('))
-                .Select(context => context.Value.Replace(" ", string.Empty, StringComparison.Ordinal))
+                .Select(context => WhiteSpace().Replace(inner.Substring(context.Index, context.Length), string.Empty))
                 .Where(context => Roots.Contains(context.Split('.', '[')[0], StringComparer.Ordinal))
                 .Distinct()
                 .ToList();
@@ -64,17 +71,15 @@ public static partial class Expressions
 
     private static bool Matches(string[] pattern, string[] segments)
     {
-        if (pattern[^1] == "*" && pattern.Length == 2 && segments.Length >= 2)
-        {
-            return pattern[0] == segments[0];
-        }
-
         return pattern.Length == segments.Length
             && pattern.Zip(segments).All(pair => pair.First == "*" || pair.First.Equals(pair.Second, StringComparison.OrdinalIgnoreCase));
     }
 
     [GeneratedRegex(@"\$\{\{(.*?)\}\}", RegexOptions.Singleline)]
     private static partial Regex Fenced();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
 
     [GeneratedRegex("'(?:[^']|'')*'")]
     private static partial Regex StringLiteral();

@@ -6,25 +6,6 @@ namespace Build.Hardening;
 
 internal sealed partial class WorkflowChecks
 {
-    private static readonly string[] PublishingActions =
-    [
-        "softprops/action-gh-release", "actions/create-release", "pypa/gh-action-pypi-publish", "goreleaser/goreleaser-action",
-        "docker/build-push-action", "ncipollo/release-action", "JS-DevTools/npm-publish", "rubygems/release-gem",
-    ];
-
-    /// <summary>Actions that restore a cache: always, or when their cache input says so.</summary>
-    private static readonly IReadOnlyDictionary<string, string?> CachingActions = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["actions/cache"] = null,
-        ["Swatinem/rust-cache"] = null,
-        ["actions/setup-node"] = "cache",
-        ["actions/setup-python"] = "cache",
-        ["actions/setup-java"] = "cache",
-        ["actions/setup-dotnet"] = "cache",
-        ["actions/setup-go"] = "cache",
-        ["astral-sh/setup-uv"] = "enable-cache",
-    };
-
     private void CheckJob(YamlScalarNode name, YamlMappingNode job)
     {
         if (Child(job, "uses") is YamlScalarNode reusable)
@@ -102,17 +83,20 @@ internal sealed partial class WorkflowChecks
         {
             var line = context.LineOf(code, expression.Text, ref searchFrom);
             line = aliasLine ?? line;
-            var injectable = expression.Contexts.Where(name => !name.StartsWith("secrets.", StringComparison.Ordinal) && !IsFixed(name, step, job, isAction)).ToList();
+            var injectable = expression.Contexts.Where(name => !IsSecret(name) && !IsFixed(name, step, job, isAction)).ToList();
             if (injectable.Count > 0)
             {
-                context.Error(line, AuditRules.TemplateInjection, $"{expression.Text} ({string.Join(", ", injectable)}) is pasted into {where}", "pass it through env: and use \"$NAME\" in the script");
+                context.Error(line, AuditRules.TemplateInjection, $"{expression.OneLine} ({string.Join(", ", injectable)}) is pasted into {where}", "pass it through env: and use \"$NAME\" in the script");
             }
-            else if (expression.Contexts.Any(name => name.StartsWith("secrets.", StringComparison.Ordinal)))
+            else if (expression.Contexts.Any(IsSecret))
             {
-                context.Warning(line, AuditRules.SecretsInRun, $"{expression.Text} pastes a secret into {where}", "pass it through env: and use \"$NAME\" in the script");
+                context.Warning(line, AuditRules.SecretsInRun, $"{expression.OneLine} pastes a secret into {where}", "pass it through env: and use \"$NAME\" in the script");
             }
         }
     }
+
+    /// <summary>A secret, or all of them (toJSON(secrets)): pasting one leaks it, but nobody outside chooses it.</summary>
+    private static bool IsSecret(string name) => name == "secrets" || name.StartsWith("secrets.", StringComparison.Ordinal);
 
     /// <summary>Whether an outsider can choose the context's value, here: fixed contexts, static matrix and env values, typed inputs.</summary>
     private bool IsFixed(string name, YamlMappingNode step, YamlMappingNode? job, bool isAction)
@@ -187,7 +171,7 @@ internal sealed partial class WorkflowChecks
                 continue;
             }
 
-            var untrusted = Expressions.In(line).SelectMany(expression => expression.Contexts).Any(name => !name.StartsWith("secrets.", StringComparison.Ordinal) && !IsFixed(name, step, job, isAction))
+            var untrusted = Expressions.In(line).SelectMany(expression => expression.Contexts).Any(name => !IsSecret(name) && !IsFixed(name, step, job, isAction))
                 || VariableReference().Matches(line).Any(variable => Child(Child(step, "env"), variable.Groups[1].Value) is YamlScalarNode { Value: { } value }
                     && Expressions.In(value).SelectMany(expression => expression.Contexts).Any(name => !IsFixed(name, step, job, isAction)));
             if (untrusted || dangerous)
@@ -306,36 +290,32 @@ internal sealed partial class WorkflowChecks
         }
 
         return steps.Children.OfType<YamlMappingNode>().Any(step =>
-            PublishingActions.Any(action => AuditRules.IsAction(Text(Child(step, "uses")), action))
+            (Text(Child(step, "uses")) is { } uses && ReleaseCaching.Match(ReleaseCaching.Publishers.Keys, uses) is { } publisher
+                && (ReleaseCaching.Publishers[publisher] is not { } pushes || pushes.IsOn(Text(Child(Child(step, "with"), pushes.Input)))))
             || (Text(Child(step, "run")) is { } script && PublishCommand().IsMatch(script)));
     }
 
     private void CheckCache(YamlMappingNode step)
     {
-        if (Child(step, "uses") is not YamlScalarNode { Value: { } uses } node)
+        if (Child(step, "uses") is not YamlScalarNode { Value: { } uses } node
+            || ReleaseCaching.Match(ReleaseCaching.CacheAware.Keys, uses) is not { } action
+            || uses.StartsWith(action + "/save@", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        foreach (var (action, input) in CachingActions)
+        var switches = ReleaseCaching.CacheAware[action];
+        if (switches.Length == 0 || switches.Any(cache => cache.IsOn(Text(Child(Child(step, "with"), cache.Input)))))
         {
-            if (!AuditRules.IsActionOrSubAction(uses, action) || uses.StartsWith(action + "/save@", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            var on = input is null || Text(Child(Child(step, "with"), input)) is { } value && value.Trim().ToLowerInvariant() is not ("false" or "");
-            if (on)
-            {
-                context.Error(node, AuditRules.CachePoisoning, $"{uses.Split('@')[0]} restores a cache in a workflow that publishes: a poisoned cache entry ends up in the release", "do not restore caches in release and publishing workflows (build from a clean state)");
-            }
+            context.Error(node, AuditRules.CachePoisoning, $"{uses.Split('@')[0]} restores a cache in a workflow that publishes: a poisoned cache entry ends up in the release", "do not restore caches in release and publishing workflows (build from a clean state)");
         }
     }
 
     [GeneratedRegex(@">>?\s*""?\$\{?(?:env:)?(?<file>GITHUB_ENV|GITHUB_PATH)\}?""?|(?:Out-File|Add-Content|Set-Content)[^\n]*\$env:(?<file>GITHUB_ENV|GITHUB_PATH)|tee\s+(?:-a\s+)?""?\$\{?(?<file>GITHUB_ENV|GITHUB_PATH)")]
     private static partial Regex EnvFileWrite();
 
-    [GeneratedRegex(@"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")]
+    // $NAME and ${NAME} in a POSIX shell, $env:NAME and ${env:NAME} in PowerShell.
+    [GeneratedRegex(@"\$\{?(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}?")]
     private static partial Regex VariableReference();
 
     [GeneratedRegex(@"(?:^|[\s;&|(])git\s+push\b", RegexOptions.Multiline)]

@@ -30,6 +30,7 @@ public sealed class WorkflowAuditTests
         var messages = File.ReadAllLines(Path.ChangeExtension(path, ".findings")).Where(line => line.Length > 0);
         Assert.That(findings.Select(finding => finding.OneLine), Is.EqualTo(messages));
         Assert.That(findings, Has.All.Matches<AuditFinding>(finding => finding.Path == fixture && finding.Fix.Length > 0));
+        Assert.That(findings.Select(finding => finding.OneLine), Has.None.Contains('\n'), "a finding is one line");
     }
 
     [Test]
