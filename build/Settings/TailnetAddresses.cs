@@ -21,7 +21,10 @@ public static class TailnetAddresses
         return IPAddress.TryParse(url.Host, out var address) && IsTailnetAddress(address);
     }
 
-    /// <summary>Tailscale's CGNAT range, 100.64.0.0/10.</summary>
+    /// <summary>
+    /// Tailscale's ranges: 100.64.0.0/10 (CGNAT) and fd7a:115c:a1e0::/48 (its IPv6 ULA), as
+    /// tailscale/tailscale net/tsaddr/tsaddr.go (v1.94.2) defines cgnatRange and tsUlaRange.
+    /// </summary>
     public static bool IsTailnetAddress(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -30,8 +33,12 @@ public static class TailnetAddresses
         }
 
         var bytes = address.GetAddressBytes();
-        return bytes.Length == 4 && bytes[0] == 100 && (bytes[1] & 0xC0) == 64;
+        return bytes.Length == 4
+            ? bytes[0] == 100 && (bytes[1] & 0xC0) == 64
+            : bytes.AsSpan(0, 6).SequenceEqual(TailscaleUlaPrefix);
     }
+
+    private static readonly byte[] TailscaleUlaPrefix = [0xfd, 0x7a, 0x11, 0x5c, 0xa1, 0xe0];
 
     /// <summary>A MagicDNS name (*.ts.net) or a tailnet address: the gateway is reached through Tailscale.</summary>
     public static bool IsTailnetHost(Uri url) =>

@@ -57,7 +57,6 @@ public sealed record VerifySettings
 
     public string? StepSummaryPath { get; init; }
 
-    /// <summary>Values to redact and mask: the key, the URL, the host and host:port.</summary>
     /// <summary>Keys and credentials: redacted in every form, fragments included.</summary>
     public IReadOnlyList<string> Keys =>
         new[] { ApiKey }.Concat(Tailnet.Keys).OfType<string>().Where(key => key.Length > 0).Distinct().ToList();
