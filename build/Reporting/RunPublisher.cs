@@ -33,6 +33,19 @@ public static class RunPublisher
             context.Warn($"Could not write the report to {context.Settings.ReportPath} ({exception.GetType().Name}). Fix: choose a writable --report path.");
         }
 
+        if (context.Settings.JUnitPath is { } junitPath)
+        {
+            try
+            {
+                JUnitReport.Write(junitPath, JUnitReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, redactor));
+                context.Info($"JUnit: {junitPath}");
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                context.Warn($"Could not write the JUnit file to {junitPath} ({exception.GetType().Name}). Fix: choose a writable --junit path.");
+            }
+        }
+
         if (context.Settings.StepSummaryPath is { } summaryPath)
         {
             try

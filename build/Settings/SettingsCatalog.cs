@@ -27,6 +27,7 @@ public static class SettingsCatalog
         new("workflow audit mode", $"`--{ArgumentNames.Harden}=audit|block`", "`block`: any error finding fails Harden; `audit` reports and passes", ArgumentNames.Harden),
         new("egress mode for the run's own HTTP traffic", $"`--{ArgumentNames.Egress}=audit|block`", "`block`: a destination outside the allowlist is refused before connecting; `audit` records it", ArgumentNames.Egress),
         new("SARIF 2.1.0 file of the workflow audit, for GitHub code scanning", $"`--{ArgumentNames.Sarif}=PATH` (never inside `build/`)", "none (not written)", ArgumentNames.Sarif),
+        new("JUnit XML file of the run (one testcase per task), for CI test reporters", $"`--{ArgumentNames.JUnit}=PATH` (never inside `build/`)", "none (not written)", ArgumentNames.JUnit),
         new("harden-runner agent folder", $"`--{ArgumentNames.HardenAgentDir}=DIR`", $"`{Hardening.HardenRunnerState.DefaultDirectory}` (read on GitHub Actions only)", ArgumentNames.HardenAgentDir),
         new("how to reach the tailnet", $"`--{ArgumentNames.Tailnet}=auto|reuse|join|off`", "`auto`: off for loopback and non-tailnet URLs, reuse when a local tailscale is Running, join when join credentials are set", ArgumentNames.Tailnet),
         new("join credentials (environment only)", $"`{EnvironmentNames.TsOAuthSecret}` (+ `{EnvironmentNames.TsOAuthClientId}`), or `{EnvironmentNames.TsOAuthClientId}` + `{EnvironmentNames.TsAudience}` (workload identity federation), or `{EnvironmentNames.TsAuthKey}`", "none"),

@@ -54,6 +54,7 @@ public static class SettingsReader
             HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
             Egress = ReadMode(source, ArgumentNames.Egress, problems),
             SarifPath = ReadOutputPath(source, ArgumentNames.Sarif, "artifacts/harden.sarif", problems),
+            JUnitPath = ReadOutputPath(source, ArgumentNames.JUnit, "artifacts/verify-junit.xml", problems),
             HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
             Tailnet = Build.Tailnet.TailnetSettingsReader.Read(source, problems),
             Notices = notices,

@@ -40,6 +40,8 @@ public sealed record VerifySettings
     /// <summary>Where Harden writes its SARIF file; null when not asked.</summary>
     public string? SarifPath { get; init; }
 
+    public string? JUnitPath { get; init; }
+
     /// <summary>Things the settings reader changed on the user's behalf, said once at the start.</summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 

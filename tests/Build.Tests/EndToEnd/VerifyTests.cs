@@ -24,6 +24,13 @@ public sealed class VerifyTests : GatewayFixture
         Assert.That(run.StepSummary, Does.Contain("| HealthCheck | ✅ passed"));
         Assert.That(run.StepSummary, Does.Contain("| ChatSmoke | ✅ passed"));
         Assert.That(run.StandardOutput, Does.Contain("Verify passed"));
+
+        // The same run as JUnit XML, parsed back: one testcase per task that checked something.
+        var junit = System.Xml.Linq.XDocument.Parse(run.JUnit);
+        var suite = junit.Root!.Element("testsuite")!;
+        Assert.That(suite.Elements("testcase").Select(test => (string?)test.Attribute("name")), Is.EqualTo(run.Report["tasks"]!.Select(task => (string?)task["name"])));
+        Assert.That((string?)suite.Attribute("failures"), Is.EqualTo("0"));
+        Assert.That((string?)suite.Attribute("name"), Is.EqualTo("Verify"));
     }
 
     [Test]
@@ -58,6 +65,10 @@ public sealed class VerifyTests : GatewayFixture
         AssertFailedWith(run, "HealthCheck", "refused");
         Assert.That((string?)run.Task("ChatSmoke")["status"], Is.EqualTo("skipped"));
         Assert.That((string?)run.Task("ChatSmoke")["detail"], Does.Contain("HealthCheck failed"));
+        var cases = System.Xml.Linq.XDocument.Parse(run.JUnit).Descendants("testcase").ToDictionary(test => (string)test.Attribute("name")!);
+        Assert.That((string?)cases["HealthCheck"].Element("failure")!.Attribute("type"), Is.EqualTo("refused"));
+        Assert.That((string?)cases["HealthCheck"].Element("failure")!.Attribute("message"), Does.Contain(". Fix: Start the gateway"));
+        Assert.That((string?)cases["ChatSmoke"].Element("skipped")!.Attribute("message"), Does.Contain("HealthCheck failed"));
         Assert.That(run.StepSummary, Does.Contain("❌ failed"));
     }
 

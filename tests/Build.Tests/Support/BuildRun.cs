@@ -27,11 +27,15 @@ public sealed class BuildRun
 
     public string StepSummary => File.Exists(StepSummaryPath) ? File.ReadAllText(StepSummaryPath) : string.Empty;
 
+    public string JUnitPath => Path.Combine(WorkDirectory, "junit.xml");
+
+    public string JUnit => File.Exists(JUnitPath) ? File.ReadAllText(JUnitPath) : string.Empty;
+
     public JToken Task(string name) =>
         Report["tasks"]!.FirstOrDefault(task => (string?)task["name"] == name) ?? throw new AssertionException($"no task {name} in the report:\n{Report}");
 
     /// <summary>Everything the run wrote: console, report and step summary.</summary>
-    public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary;
+    public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary + JUnit;
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
     public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh")
@@ -61,6 +65,7 @@ public sealed class BuildRun
         if (withReport)
         {
             start.ArgumentList.Add($"--report={Path.Combine(work, "report.json")}");
+            start.ArgumentList.Add($"--junit={Path.Combine(work, "junit.xml")}");
         }
 
         foreach (var name in InheritedSettings)
