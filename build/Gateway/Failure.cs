@@ -14,3 +14,9 @@ public sealed class CheckFailedException(Failure failure) : Exception(failure.On
 {
     public Failure Failure { get; } = failure;
 }
+
+/// <summary>Thrown by a check that cannot say anything here, with the reason; the task is recorded as skipped, not failed.</summary>
+public sealed class CheckSkippedException(string reason) : Exception(reason)
+{
+    public string Reason { get; } = reason;
+}

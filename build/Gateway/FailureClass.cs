@@ -57,6 +57,7 @@ public sealed record FailureClass(string Id, string Title, string Fix)
     public static readonly FailureClass WorkflowAudit = new("workflow-audit", "The workflow audit found errors", "Fix each finding printed above (PATH:LINE: error RULE-ID: message — fix), then rerun `./build.sh --target=Harden --exclusive`.");
     public static readonly FailureClass NoWorkflows = new("no-workflows", "No workflows were found to audit", "Run ./build.sh from the repository's checkout, or pass --workflows=DIR.");
     public static readonly FailureClass EgressBlocked = new("egress-blocked", "A destination outside the egress allowlist was refused", "Only the gateway (and Tailscale while joining) may be contacted; check the URL, or use --egress=audit to investigate.");
+    public static readonly FailureClass KeyPolicy = new("key-policy", "The key CI holds breaks the key policy", "Store a virtual key scoped to the smoke models with a small budget as LITELLM_API_KEY (README: KeyCheck has the /key/generate call), or pass --key-policy=warn to report only.");
     public static readonly FailureClass Cancelled = new("cancelled", "The run was cancelled", "Rerun when ready; the tailnet node, if any, was logged out.");
     public static readonly FailureClass Unexpected = new("unexpected", "An unexpected error occurred", "Rerun with --verbosity=diagnostic and report it with the log (secrets stay redacted).");
 

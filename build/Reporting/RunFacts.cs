@@ -9,6 +9,8 @@ public sealed class RunFacts
 
     public ChatOutcome? Chat { get; set; }
 
+    public KeyOutcome? Key { get; set; }
+
     public List<string> Warnings { get; } = [];
 
     public List<Build.Hardening.AuditFinding> Findings { get; } = [];

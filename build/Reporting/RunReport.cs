@@ -79,6 +79,27 @@ public static class RunReport
             };
         }
 
+        if (facts.Key is { } key)
+        {
+            report["key"] = new JObject
+            {
+                ["alias"] = key.Info?.Alias,
+                ["expires"] = key.Info?.Expires?.ToString("O"),
+                ["spend"] = key.Info?.Spend,
+                ["maxBudget"] = key.Info?.MaxBudget,
+                ["models"] = key.Info is { } info ? new JArray(info.Models) : null,
+                ["allModels"] = key.Info?.AllModels,
+                ["rpmLimit"] = key.Info?.RpmLimit,
+                ["tpmLimit"] = key.Info?.TpmLimit,
+                ["findings"] = new JArray(key.Findings.Select(finding => new JObject
+                {
+                    ["severity"] = finding.Severity.ToString().ToLowerInvariant(),
+                    ["message"] = finding.Message,
+                    ["fix"] = finding.Fix,
+                })),
+            };
+        }
+
         if (facts.Chat is { } chat)
         {
             report["chat"] = new JObject

@@ -25,6 +25,8 @@ public static class ArgumentNames
     public const string TailscaleRootKeys = "tailscale-root-keys";
     public const string Sarif = "sarif";
     public const string JUnit = "junit";
+    public const string KeyPolicy = "key-policy";
+    public const string KeyExpiryWarnDays = "key-expiry-warn-days";
 
     /// <summary>Options that are recognised only to be refused with their own reason (credentials never come from argv).</summary>
     public static readonly IReadOnlyList<string> Refused = ["api-key", "litellm-api-key", "auth-key", "authkey", "oauth-secret", "ts-oauth-secret"];

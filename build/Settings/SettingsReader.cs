@@ -18,6 +18,7 @@ public static class SettingsReader
     public const string DefaultReportPath = "artifacts/verify-report.json";
     public const string DefaultTailnetPort = "8443";
     public const string DefaultWorkflows = ".github/workflows";
+    public const int DefaultKeyExpiryWarnDays = 14;
     public static readonly TimeSpan LaptopDeadline = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan CiDeadline = TimeSpan.FromSeconds(60);
 
@@ -45,6 +46,8 @@ public static class SettingsReader
             Deadline = ReadDeadline(source, isCi, problems),
             ReportPath = ReadReportPath(source, problems),
             MaxTokens = ReadMaxTokens(source, problems),
+            KeyPolicy = ReadKeyPolicy(source, problems),
+            KeyExpiryWarnDays = ReadWholeNumber(source, ArgumentNames.KeyExpiryWarnDays, 0, 3650, DefaultKeyExpiryWarnDays, problems),
             DeepHealth = ReadFlag(source, ArgumentNames.DeepHealth, problems),
             Stream = ReadFlag(source, ArgumentNames.Stream, problems),
             IsGitHubActions = isGitHubActions,
@@ -217,6 +220,38 @@ public static class SettingsReader
         }
 
         return tokens;
+    }
+
+    private static int ReadWholeNumber(ISettingsSource source, string name, int minimum, int maximum, int fallback, List<string> problems)
+    {
+        if (source.Argument(name) is not { } raw)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
+        {
+            problems.Add($"--{name}: must be a whole number from {minimum} to {maximum}, such as --{name}={fallback}");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    private static KeyPolicy ReadKeyPolicy(ISettingsSource source, List<string> problems)
+    {
+        switch (source.Argument(ArgumentNames.KeyPolicy)?.ToLowerInvariant())
+        {
+            case null or "enforce":
+                return KeyPolicy.Enforce;
+            case "warn":
+                return KeyPolicy.Warn;
+            case "off":
+                return KeyPolicy.Off;
+            default:
+                problems.Add($"--{ArgumentNames.KeyPolicy}: must be enforce, warn or off, such as --{ArgumentNames.KeyPolicy}=warn");
+                return KeyPolicy.Enforce;
+        }
     }
 
     private static bool ReadFlag(ISettingsSource source, string name, List<string> problems)

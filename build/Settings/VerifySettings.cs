@@ -42,6 +42,10 @@ public sealed record VerifySettings
 
     public string? JUnitPath { get; init; }
 
+    public KeyPolicy KeyPolicy { get; init; } = KeyPolicy.Enforce;
+
+    public int KeyExpiryWarnDays { get; init; } = SettingsReader.DefaultKeyExpiryWarnDays;
+
     /// <summary>Things the settings reader changed on the user's behalf, said once at the start.</summary>
     public IReadOnlyList<string> Notices { get; init; } = [];
 

@@ -4,7 +4,7 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [TaskDescription("Sends one real chat completion and requires non-empty text in choices[0].message.content")]
-[IsDependentOn(typeof(HealthCheck))]
+[IsDependentOn(typeof(KeyCheck))]
 public sealed class ChatSmoke : VerificationTask
 {
     protected override IEnumerable<string> Prerequisites => [nameof(HealthCheck)];

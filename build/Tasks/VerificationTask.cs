@@ -33,7 +33,18 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
 
     public sealed override async Task RunAsync(BuildContext context)
     {
-        var detail = await CheckAsync(context);
+        string detail;
+        try
+        {
+            detail = await CheckAsync(context);
+        }
+        catch (CheckSkippedException skipped)
+        {
+            context.Results.Skip(Name, skipped.Reason);
+            context.Info($"- {Name}: skipped: {skipped.Reason}");
+            return;
+        }
+
         context.Results.Pass(Name, detail);
         context.Info($"✓ {Name}: {detail}");
     }

@@ -30,6 +30,9 @@ public sealed record StandInOptions
 
     public string Version { get; init; } = "1.74.9";
 
+    /// <summary>Virtual keys in LiteLLM's database (only with <see cref="HasDatabase"/>): the key and its row.</summary>
+    public IReadOnlyDictionary<string, VirtualKey> VirtualKeys { get; init; } = new Dictionary<string, VirtualKey>();
+
     public IReadOnlyList<string> Models { get; init; } = ["gpt-4", "gpt-4o-mini", "reasoning", "flaky", "rate-limited", "boom", "broken-stream"];
 }
 
@@ -41,3 +44,15 @@ public enum LivelinessMode
     Redirect,
     ServerError,
 }
+
+/// <summary>A row of LiteLLM_VerificationToken, the fields /key/info returns (an empty model list means every model).</summary>
+public sealed record VirtualKey(
+    string? Alias = null,
+    DateTimeOffset? Expires = null,
+    double Spend = 0,
+    double? MaxBudget = null,
+    IReadOnlyList<string>? Models = null,
+    long? RpmLimit = null,
+    long? TpmLimit = null,
+    string? UserId = null,
+    IReadOnlyList<string>? AllowedRoutes = null);

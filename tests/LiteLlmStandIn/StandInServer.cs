@@ -103,6 +103,7 @@ public sealed class StandInServer : IAsyncDisposable
         app.MapGet("/health/liveness", Liveliness);
         app.MapGet("/health/readiness", Readiness);
         app.MapGet("/health", DeepHealth);
+        app.MapGet("/key/info", KeyInfo);
         app.MapGet("/v1/models", Models);
         app.MapGet("/models", Models);
         app.MapPost("/v1/chat/completions", Chat);
@@ -170,6 +171,65 @@ public sealed class StandInServer : IAsyncDisposable
             ["unhealthy_count"] = 1,
         });
     }
+
+    /// <summary>
+    /// LiteLLM's info_key_fn (litellm/proxy/management_endpoints/key_management_endpoints.py): without a
+    /// database a 500; the key from ?key= or else the one that authenticated; a key that is no row (the
+    /// master key) a 404 not_found_error; else the row without its hashed token, with the key echoed.
+    /// </summary>
+    private Task KeyInfo(HttpContext context)
+    {
+        if (Authenticate(context) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!_options.HasDatabase)
+        {
+            return Error(context, 500, "Database not connected. Connect a database to your proxy - https://docs.litellm.ai/docs/simple_proxy#managing-auth---virtual-keys", "internal_server_error");
+        }
+
+        var key = context.Request.Query["key"].FirstOrDefault() ?? context.Items["key"] as string ?? string.Empty;
+        if (!_options.VirtualKeys.TryGetValue(key, out var row))
+        {
+            return Error(context, 404, "Key not found in database", "not_found_error", param: "key");
+        }
+
+        return Json(context, 200, new JsonObject
+        {
+            ["key"] = key,
+            ["info"] = new JsonObject
+            {
+                ["key_name"] = Abbreviate(key),
+                ["key_alias"] = row.Alias,
+                ["spend"] = row.Spend,
+                ["max_budget"] = row.MaxBudget,
+                ["expires"] = row.Expires?.ToString("yyyy-MM-ddTHH:mm:ss.ffffff+00:00", System.Globalization.CultureInfo.InvariantCulture),
+                ["models"] = new JsonArray((row.Models ?? []).Select(model => (JsonNode)JsonValue.Create(model)!).ToArray()),
+                ["aliases"] = new JsonObject(),
+                ["config"] = new JsonObject(),
+                ["user_id"] = row.UserId,
+                ["team_id"] = null,
+                ["max_parallel_requests"] = null,
+                ["metadata"] = new JsonObject(),
+                ["tpm_limit"] = row.TpmLimit,
+                ["rpm_limit"] = row.RpmLimit,
+                ["budget_duration"] = null,
+                ["budget_reset_at"] = null,
+                ["allowed_cache_controls"] = new JsonArray(),
+                ["allowed_routes"] = new JsonArray((row.AllowedRoutes ?? []).Select(route => (JsonNode)JsonValue.Create(route)!).ToArray()),
+                ["permissions"] = new JsonObject(),
+                ["model_spend"] = new JsonObject(),
+                ["model_max_budget"] = new JsonObject(),
+                ["blocked"] = null,
+                ["litellm_budget_table"] = null,
+                ["created_at"] = "2026-11-01T09:00:00.000000+00:00",
+            },
+        });
+    }
+
+    /// <summary>LiteLLM's abbreviate_api_key: sk-...last4.</summary>
+    private static string Abbreviate(string key) => key.Length > 4 ? $"sk-...{key[^4..]}" : key;
 
     private Task Models(HttpContext context)
     {
@@ -310,8 +370,27 @@ public sealed class StandInServer : IAsyncDisposable
             return Error(context, 401, "Authentication Error, No api key passed in.", "auth_error");
         }
 
+        context.Items["key"] = key;
         if (key == _options.MasterKey)
         {
+            return null;
+        }
+
+        // user_api_key_auth.py: a known virtual key is refused when expired (400 expired_key, the key
+        // abbreviated in param) or over its budget (400 budget_exceeded), on every route.
+        if (_options.HasDatabase && _options.VirtualKeys.TryGetValue(key, out var row))
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (row.Expires is { } expires && expires < now)
+            {
+                return Error(context, 400, $"Authentication Error - Expired Key. Key Expiry time {expires:yyyy-MM-dd HH:mm:ss.ffffff+00:00} and current time {now:yyyy-MM-dd HH:mm:ss.ffffff+00:00}", "expired_key", param: Abbreviate(key));
+            }
+
+            if (row.MaxBudget is { } budget && row.Spend >= budget)
+            {
+                return Error(context, 400, $"Budget has been exceeded! Current cost: {row.Spend}, Max budget: {budget}", "budget_exceeded", nullParam: true);
+            }
+
             return null;
         }
 
@@ -320,12 +399,12 @@ public sealed class StandInServer : IAsyncDisposable
             : Error(context, 400, "No connected db.", "no_db_connection", nullParam: true);
     }
 
-    private Task Error(HttpContext context, int status, string message, string type, bool nullParam = false)
+    private Task Error(HttpContext context, int status, string message, string type, bool nullParam = false, string? param = null)
     {
         JsonNode code = _options.ErrorCodeAsNumber ? JsonValue.Create(status) : JsonValue.Create(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Json(context, status, new JsonObject
         {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = nullParam ? null : "None", ["code"] = code },
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = nullParam ? null : param ?? "None", ["code"] = code },
         });
     }
 
