@@ -105,6 +105,24 @@ public sealed class ChatProbe(GatewayClient client)
         return names.Count > most ? $"{shown} and {names.Count - most} more" : shown;
     }
 
+    /// <summary>The ids <c>GET /v1/models</c> lists for the key, each once; a failure is classified.</summary>
+    public async Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        var answer = await client.GetAsync(ModelsPath, withKey: true, RetryProfile.Once, cancellationToken);
+        if (!answer.IsSuccess || answer.TooLarge)
+        {
+            throw new CheckFailedException(StatusFailures.Classify(answer, ModelsPath, client.HasKey));
+        }
+
+        if (LenientJson.Parse(answer.Body)?["data"] is not JArray data)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{ModelsPath} answered {answer.Code} without an OpenAI model list"));
+        }
+
+        var ids = data.Select(entry => LenientJson.Text(entry, "id")).OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        return ids.Count > 0 ? ids : throw new CheckFailedException(Failure.Of(FailureClass.NoModels));
+    }
+
     private async Task<IReadOnlyList<string>?> AvailableModelsAsync(CancellationToken cancellationToken)
     {
         try

@@ -14,12 +14,13 @@ public static class JUnitReport
 {
     public const string SuiteName = "litellm-tailnet-verify";
 
-    public static string Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, Redactor redactor)
+    public static string Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, Redactor redactor, IReadOnlyList<Gateway.ModelResult>? models = null)
     {
         string Text(string? value) => string.Concat(redactor.Redact(value ?? string.Empty).Where(XmlConvert.IsXmlChar));
         static string Seconds(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
 
-        var cases = results.All;
+        // ChatSmoke's models are cases of their own, right after ChatSmoke's.
+        var cases = results.All.SelectMany(result => result.Name == nameof(Tasks.ChatSmoke) ? [result, .. (models ?? []).Select(ModelCase)] : new[] { result }).ToList();
         var failures = cases.Count(result => result.Status == CheckStatus.Failed).ToString(CultureInfo.InvariantCulture);
         var skipped = cases.Count(result => result.Status == CheckStatus.Skipped).ToString(CultureInfo.InvariantCulture);
         var tests = cases.Count.ToString(CultureInfo.InvariantCulture);
@@ -80,6 +81,14 @@ public static class JUnitReport
 
         return Encoding.UTF8.GetString(output.ToArray()) + Environment.NewLine;
     }
+
+    private static TaskResult ModelCase(Gateway.ModelResult model) => new(
+        $"{nameof(Tasks.ChatSmoke)}[{model.Model}]",
+        model.Passed ? CheckStatus.Passed : CheckStatus.Failed,
+        model.Outcome?.LatencyMs ?? 0,
+        model.Detail,
+        model.Failure?.Fix,
+        model.Failure?.Id);
 
     public static void Write(string path, string xml) => AtomicFile.WriteAllText(path, xml);
 }

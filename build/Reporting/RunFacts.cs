@@ -11,6 +11,9 @@ public sealed class RunFacts
 
     public KeyOutcome? Key { get; set; }
 
+    /// <summary>One result per model when ChatSmoke checked several (none for a single model).</summary>
+    public List<ModelResult> Models { get; } = [];
+
     public List<string> Warnings { get; } = [];
 
     public List<Build.Hardening.AuditFinding> Findings { get; } = [];

@@ -11,7 +11,7 @@ public static class RunPublisher
         var redactor = context.Redactor;
         if (printTable)
         {
-            SummaryTable.WriteConsole(AnsiConsole.Console, context.Results, redactor);
+            SummaryTable.WriteConsole(AnsiConsole.Console, context.Results, redactor, context.Facts);
         }
 
         var report = RunReport.Build(
@@ -37,7 +37,7 @@ public static class RunPublisher
         {
             try
             {
-                JUnitReport.Write(junitPath, JUnitReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, redactor));
+                JUnitReport.Write(junitPath, JUnitReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, redactor, context.Facts.Models));
                 context.Info($"JUnit: {junitPath}");
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

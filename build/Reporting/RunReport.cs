@@ -117,6 +117,28 @@ public static class RunReport
             };
         }
 
+        if (facts.Models.Count > 0)
+        {
+            var sweep = report["chat"] as JObject ?? new JObject();
+            sweep["models"] = new JArray(facts.Models.Select(result => new JObject
+            {
+                ["model"] = result.Model,
+                ["status"] = result.Passed ? "passed" : "failed",
+                ["latencyMs"] = result.Outcome?.LatencyMs,
+                ["detail"] = result.Detail,
+                ["failure"] = result.Failure?.Id,
+                ["hint"] = result.Failure?.Fix,
+            }));
+            if (Gateway.ModelSweep.Latency(facts.Models) is var (slowest, median))
+            {
+                sweep["slowestModel"] = slowest.Model;
+                sweep["slowestMs"] = slowest.Outcome!.LatencyMs;
+                sweep["medianMs"] = median;
+            }
+
+            report["chat"] = sweep;
+        }
+
         RedactStrings(report, redactor);
         return report;
     }

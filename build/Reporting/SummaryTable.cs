@@ -10,7 +10,7 @@ public static class SummaryTable
     /// <summary>GitHub takes 1 MiB of step summary; a verification summary has no reason to come near it.</summary>
     public const int MaxMarkdownBytes = 64 * 1024;
 
-    public static void WriteConsole(IAnsiConsole console, TaskResults results, Redactor redactor)
+    public static void WriteConsole(IAnsiConsole console, TaskResults results, Redactor redactor, RunFacts? facts = null)
     {
         var title = results.Passed ? "[green]Verify passed[/]" : results.AnyChecked ? "[red]Verify failed[/]" : "[red]Verify failed: no check ran[/]";
         var table = new Table().Border(TableBorder.Rounded).Title(title);
@@ -30,6 +30,11 @@ public static class SummaryTable
             }
 
             table.AddRow(new Markup(Markup.Escape(result.Name)), new Markup(status), new Text($"{result.DurationMs} ms"), new Text(detail));
+            foreach (var model in ModelRows(result, facts))
+            {
+                var modelDetail = redactor.Redact(model.Detail) + (model.Failure is { } failure ? $"\nFix: {redactor.Redact(failure.Fix)}" : string.Empty);
+                table.AddRow(new Text($"  {redactor.Redact(model.Model)}"), new Markup(model.Passed ? "[green]passed[/]" : "[red]failed[/]"), new Text(model.Outcome is { } outcome ? $"{outcome.LatencyMs} ms" : "-"), new Text(modelDetail));
+            }
         }
 
         console.Write(table);
@@ -56,6 +61,11 @@ public static class SummaryTable
 
             var icon = result.Status switch { CheckStatus.Passed => "✅", CheckStatus.Failed => "❌", _ => "⏭️" };
             lines.Add($"| {result.Name} | {icon} {result.Status.ToString().ToLowerInvariant()} | {result.DurationMs} ms | {detail} |");
+            foreach (var model in ModelRows(result, facts))
+            {
+                var modelDetail = Text(model.Detail) + (model.Failure is { } failure ? $"<br>**Fix:** {Text(failure.Fix)}" : string.Empty);
+                lines.Add($"| ↳ {Text(model.Model)} | {(model.Passed ? "✅ passed" : "❌ failed")} | {(model.Outcome is { } outcome ? $"{outcome.LatencyMs} ms" : "-")} | {modelDetail} |");
+            }
         }
 
         if (facts.Findings.Count > 0)
@@ -87,6 +97,10 @@ public static class SummaryTable
 
         return Capped(string.Join('\n', lines) + "\n");
     }
+
+    /// <summary>ChatSmoke's per-model rows, right under its own row.</summary>
+    public static IEnumerable<Gateway.ModelResult> ModelRows(TaskResult result, RunFacts? facts) =>
+        result.Name == nameof(Tasks.ChatSmoke) && facts is not null ? facts.Models : [];
 
     /// <summary>
     /// Text from the gateway is literal in the summary: Markdown and HTML characters are escaped, so a

@@ -13,7 +13,7 @@ public static class SettingsCatalog
     [
         new("gateway base URL", $"`--{ArgumentNames.LiteLlmUrl}` or `{EnvironmentNames.LiteLlmUrl}`; else `https://${EnvironmentNames.LiteLlmHost}:${EnvironmentNames.LiteLlmPort}` (a host name: https)", $"`{SettingsReader.DefaultUrl}` (one trailing `/v1` is dropped, with a note)", ArgumentNames.LiteLlmUrl),
         new("API key", $"`{EnvironmentNames.LiteLlmApiKey}` (environment only, never an option)", "none: ChatSmoke sends no key"),
-        new("model", $"`--{ArgumentNames.Model}` or `{EnvironmentNames.LiteLlmModel}`", $"`{SettingsReader.DefaultModel}`", ArgumentNames.Model),
+        new("model(s) for ChatSmoke", $"`--{ArgumentNames.Model}` or `{EnvironmentNames.LiteLlmModel}`: one model, a comma-separated list, or `{SettingsReader.AllModels}` (the ids of `/v1/models`, at most {SettingsReader.MostModels}); several run 4 at a time", $"`{SettingsReader.DefaultModel}`", ArgumentNames.Model),
         new("health path", $"`--{ArgumentNames.HealthPath}`", $"`{SettingsReader.DefaultHealthPath}` (use e.g. `/health` for gateways that are not LiteLLM)", ArgumentNames.HealthPath),
         new("extra trust anchor", $"`--{ArgumentNames.CaCert}=PATH` or `{EnvironmentNames.LiteLlmCaCert}` (PEM or DER, a regular file of at most 1 MiB)", "system trust only", ArgumentNames.CaCert),
         new("skip TLS verification", $"`--{ArgumentNames.Insecure}`", "off (loud warning when on)", ArgumentNames.Insecure),

@@ -14,6 +14,11 @@ public static class SettingsReader
     public const string DefaultSource = "default";
     public const string DefaultUrl = "http://localhost:4000";
     public const string DefaultModel = "gpt-4";
+
+    /// <summary>The --model value that means every model the gateway lists (at most <see cref="MostModels"/>).</summary>
+    public const string AllModels = "all";
+
+    public const int MostModels = 50;
     public const string DefaultHealthPath = "/health/liveliness";
     public const string DefaultReportPath = "artifacts/verify-report.json";
     public const string DefaultTailnetPort = "8443";
@@ -85,13 +90,30 @@ public static class SettingsReader
     private static string ReadModel(ISettingsSource source, List<string> problems)
     {
         var model = NullIfEmpty(source.Argument(ArgumentNames.Model)) ?? NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmModel)) ?? DefaultModel;
-        if (model.Any(character => char.IsControl(character) || char.IsWhiteSpace(character)))
+        var names = ModelNames(model);
+        if (names.Any(name => name.Any(character => char.IsControl(character) || char.IsWhiteSpace(character))))
         {
             problems.Add($"--{ArgumentNames.Model} / {EnvironmentNames.LiteLlmModel}: a model name has no spaces or control characters");
+        }
+        else if (names.Count == 0)
+        {
+            problems.Add($"--{ArgumentNames.Model} / {EnvironmentNames.LiteLlmModel}: give a model, a comma-separated list of models, or {AllModels}");
+        }
+        else if (names.Count > 1 && names.Contains(AllModels, StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"--{ArgumentNames.Model} / {EnvironmentNames.LiteLlmModel}: {AllModels} stands alone (it means every model the gateway lists)");
+        }
+        else if (names.Count > MostModels)
+        {
+            problems.Add($"--{ArgumentNames.Model} / {EnvironmentNames.LiteLlmModel}: at most {MostModels} models");
         }
 
         return model;
     }
+
+    /// <summary>The models of a --model value: comma-separated, trimmed, each once, in the order given.</summary>
+    public static IReadOnlyList<string> ModelNames(string value) =>
+        value.Split(',').Select(name => name.Trim(' ')).Where(name => name.Length > 0).Distinct(StringComparer.Ordinal).ToList();
 
     private static string ReadHealthPath(ISettingsSource source, List<string> problems)
     {

@@ -13,7 +13,13 @@ public sealed record VerifySettings
 
     public string? ApiKey { get; init; }
 
+    /// <summary>The --model value as given: one model, a comma-separated list, or <c>all</c>.</summary>
     public required string Model { get; init; }
+
+    /// <summary>The models to check, in order; empty when every model the gateway lists is to be checked.</summary>
+    public IReadOnlyList<string> Models => AllModels ? [] : SettingsReader.ModelNames(Model);
+
+    public bool AllModels => Model.Trim().Equals(SettingsReader.AllModels, StringComparison.OrdinalIgnoreCase);
 
     public required string HealthPath { get; init; }
 

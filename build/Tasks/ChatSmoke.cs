@@ -1,9 +1,10 @@
 using Build.Gateway;
+using Build.Settings;
 using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskDescription("Sends one real chat completion and requires non-empty text in choices[0].message.content")]
+[TaskDescription("Sends one real chat completion per model (--model: one, a list, or all; 4 at a time) and requires non-empty text in choices[0].message.content")]
 [IsDependentOn(typeof(KeyCheck))]
 public sealed class ChatSmoke : VerificationTask
 {
@@ -12,8 +13,39 @@ public sealed class ChatSmoke : VerificationTask
     protected override async Task<string> CheckAsync(BuildContext context)
     {
         var settings = context.Settings;
-        var outcome = await new ChatProbe(context.Gateway).RunAsync(settings.Model, settings.MaxTokens, settings.Stream, context.Cancellation.Token);
-        context.Facts.Chat = outcome;
-        return outcome.Detail;
+        var probe = new ChatProbe(context.Gateway);
+        if (!settings.AllModels && settings.Models.Count == 1)
+        {
+            var outcome = await probe.RunAsync(settings.Models[0], settings.MaxTokens, settings.Stream, context.Cancellation.Token);
+            context.Facts.Chat = outcome;
+            return outcome.Detail;
+        }
+
+        var models = settings.AllModels ? await probe.ListModelsAsync(context.Cancellation.Token) : settings.Models;
+        var note = string.Empty;
+        if (models.Count > SettingsReader.MostModels)
+        {
+            note = $" (the first {SettingsReader.MostModels} of {models.Count} listed)";
+            models = models.Take(SettingsReader.MostModels).ToList();
+        }
+
+        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, context.Cancellation.Token);
+        context.Facts.Models.AddRange(results);
+        context.Facts.Chat = results.FirstOrDefault(result => result.Passed)?.Outcome;
+        foreach (var result in results)
+        {
+            context.Info(result.Passed ? $"  ✓ {result.Model}: {result.Detail}" : $"  ✗ {result.Model} ({result.Failure!.Id}): {result.Failure.OneLine}");
+        }
+
+        var failed = results.Where(result => !result.Passed).ToList();
+        if (failed.Count > 0)
+        {
+            var first = failed[0].Failure!;
+            var which = string.Join(", ", failed.Select(result => $"{result.Model} ({result.Failure!.Id})"));
+            throw new CheckFailedException(new Failure(first.Id, $"{failed.Count} of {results.Count} model(s) failed: {which}", failed.Count == 1 ? first.Fix : $"each model's row has its fix; for {failed[0].Model}: {first.Fix}"));
+        }
+
+        var (slowest, median) = ModelSweep.Latency(results)!.Value;
+        return $"{results.Count} model(s) answered{note}; slowest {slowest.Model} in {slowest.Outcome!.LatencyMs} ms, median {median} ms";
     }
 }

@@ -28,6 +28,9 @@ public sealed record StandInOptions
 
     public TimeSpan Delay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How long each chat completion takes (counted as in flight), like an upstream model's latency.</summary>
+    public TimeSpan ChatDelay { get; init; } = TimeSpan.Zero;
+
     public string Version { get; init; } = "1.74.9";
 
     /// <summary>Virtual keys in LiteLLM's database (only with <see cref="HasDatabase"/>): the key and its row.</summary>

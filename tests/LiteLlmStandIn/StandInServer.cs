@@ -18,6 +18,8 @@ public sealed class StandInServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly StandInOptions _options;
     private int _flakyCalls;
+    private int _chatsNow;
+    private int _mostChatsAtOnce;
 
     private StandInServer(WebApplication app, StandInOptions options)
     {
@@ -34,6 +36,9 @@ public sealed class StandInServer : IAsyncDisposable
 
     /// <summary>Every request seen: method, path and the headers that carry keys (for tests that check where a key went).</summary>
     public List<(string Method, string Path, string? Authorization)> Requests { get; } = [];
+
+    /// <summary>The most chat completions that were in flight at the same time.</summary>
+    public int MostChatsAtOnce => Volatile.Read(ref _mostChatsAtOnce);
 
     public static async Task<StandInServer> StartAsync(StandInOptions options)
     {
@@ -243,6 +248,29 @@ public sealed class StandInServer : IAsyncDisposable
     }
 
     private async Task Chat(HttpContext context)
+    {
+        var now = Interlocked.Increment(ref _chatsNow);
+        try
+        {
+            int most;
+            while (now > (most = Volatile.Read(ref _mostChatsAtOnce)) && Interlocked.CompareExchange(ref _mostChatsAtOnce, now, most) != most)
+            {
+            }
+
+            if (_options.ChatDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.ChatDelay, context.RequestAborted);
+            }
+
+            await AnswerChat(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _chatsNow);
+        }
+    }
+
+    private async Task AnswerChat(HttpContext context)
     {
         if (Authenticate(context) is { } denied)
         {

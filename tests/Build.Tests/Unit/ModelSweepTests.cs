@@ -1,0 +1,88 @@
+using Build.Gateway;
+using Build.Security;
+using Build.Settings;
+using Build.Tests.Support;
+using LiteLlmStandIn;
+
+namespace Build.Tests.Unit;
+
+/// <summary>ChatSmoke over several models: the list, the order, at most four at once, each model's own failure.</summary>
+[TestFixture]
+public sealed class ModelSweepTests
+{
+    private const string Key = "sk-sweep-0123456789";
+
+    private static GatewayClient Client(StandInServer gateway) =>
+        new(TestSettings.For(gateway.BaseUrl.AbsoluteUri, Key), new EgressPolicy(EgressMode.Block));
+
+    [Test]
+    public async Task Models_run_four_at_a_time_and_each_failure_keeps_its_own_class()
+    {
+        string[] models = ["m1", "m2", "boom", "m4", "m5", "m6", "m7", "m8"];
+        await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = Key, Models = models, ChatDelay = TimeSpan.FromMilliseconds(300) });
+        using var client = Client(gateway);
+
+        var results = await new ModelSweep(client).RunAsync(models, 16, stream: false, CancellationToken.None);
+
+        Assert.That(results.Select(result => (result.Model, result.Passed)), Is.EqualTo(models.Select(model => (model, model != "boom"))));
+        Assert.That(results.Single(result => !result.Passed).Failure!.Id, Is.EqualTo(FailureClass.ServerError.Id));
+        Assert.That(gateway.MostChatsAtOnce, Is.EqualTo(ModelSweep.MostAtOnce), "eight models, 300 ms each: four in flight, never more");
+        Assert.That(results.Where(result => result.Passed).Select(result => result.Outcome!.LatencyMs), Has.All.GreaterThanOrEqualTo(300), "a model's latency is its own request, not its wait for a slot");
+    }
+
+    [Test]
+    public async Task All_means_the_ids_the_gateway_lists_and_an_empty_list_is_its_own_class()
+    {
+        await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = Key, Models = ["gpt-4", "gpt-4o-mini", "gpt-4"] });
+        using var client = Client(gateway);
+        Assert.That(await new ChatProbe(client).ListModelsAsync(CancellationToken.None), Is.EqualTo(new[] { "gpt-4", "gpt-4o-mini" }));
+
+        await using var empty = await StandInServer.StartAsync(new StandInOptions { MasterKey = Key, Models = [] });
+        using var emptyClient = Client(empty);
+        var failure = Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(emptyClient).ListModelsAsync(CancellationToken.None))!.Failure;
+        Assert.That(failure.Id, Is.EqualTo(FailureClass.NoModels.Id));
+
+        using var wrongKey = new GatewayClient(TestSettings.For(gateway.BaseUrl.AbsoluteUri, "sk-wrong-0123456789"), new EgressPolicy(EgressMode.Block));
+        Assert.That(Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(wrongKey).ListModelsAsync(CancellationToken.None))!.Failure.Id, Is.EqualTo(FailureClass.BadKey.Id));
+    }
+
+    private static ModelResult Answered(string model, long latency) =>
+        new(model, new ChatOutcome("ok", model, latency, null, null, null, "stop", null, null, false, false), null);
+
+    [Test]
+    public void Latency_names_the_slowest_and_the_median_of_those_that_answered()
+    {
+        var failed = new ModelResult("x", null, Failure.Of(FailureClass.ServerError));
+        Assert.That(ModelSweep.Latency([failed]), Is.Null);
+
+        var (slowest, median) = ModelSweep.Latency([Answered("a", 30), failed, Answered("b", 10), Answered("c", 20)])!.Value;
+        Assert.That((slowest.Model, median), Is.EqualTo(("a", 20L)));
+
+        (slowest, median) = ModelSweep.Latency([Answered("a", 40), Answered("b", 10), Answered("c", 20), Answered("d", 30)])!.Value;
+        Assert.That((slowest.Model, median), Is.EqualTo(("a", 25L)));
+    }
+
+    [TestCase("gpt-4", "gpt-4")]
+    [TestCase("gpt-4, gpt-4o-mini ,gpt-4", "gpt-4|gpt-4o-mini")]
+    [TestCase("a,,b,", "a|b")]
+    public void A_model_list_is_comma_separated_trimmed_and_each_model_once(string value, string models)
+    {
+        var settings = TestSettings.For("http://localhost:4000", more: ("model", value));
+        Assert.That(settings.Models, Is.EqualTo(models.Split('|')));
+        Assert.That(settings.AllModels, Is.False);
+    }
+
+    [Test]
+    public void All_stands_alone_and_a_list_has_at_most_50_models()
+    {
+        Assert.That(TestSettings.For("http://localhost:4000", more: ("model", "ALL")).AllModels, Is.True);
+        Assert.That(TestSettings.For("http://localhost:4000", more: ("model", "ALL")).Models, Is.Empty);
+
+        string Problem(string value) => SettingsReader.Read(new TestSettings(new() { ["model"] = value })).Problems.Single();
+        Assert.That(Problem("all,gpt-4"), Is.EqualTo("--model / LITELLM_MODEL: all stands alone (it means every model the gateway lists)"));
+        Assert.That(Problem(",,"), Is.EqualTo("--model / LITELLM_MODEL: give a model, a comma-separated list of models, or all"));
+        Assert.That(Problem(string.Join(",", Enumerable.Range(1, 51).Select(index => $"m{index}"))), Is.EqualTo("--model / LITELLM_MODEL: at most 50 models"));
+        Assert.That(SettingsReader.Read(new TestSettings(new() { ["model"] = string.Join(",", Enumerable.Range(1, 50).Select(index => $"m{index}")) })).Problems, Is.Empty);
+        Assert.That(Problem("gpt-4,bad model"), Is.EqualTo("--model / LITELLM_MODEL: a model name has no spaces or control characters"));
+    }
+}
