@@ -190,7 +190,8 @@ public sealed class GatewayClient : IDisposable
         return profile switch
         {
             RetryProfile.UntilReady => response.Code is 429 or 502 or 503 or 504,
-            RetryProfile.Chat => response.Code is 429 || (response.Code is 503 && response.RetryAfter is not null),
+            // A spent budget is LiteLLM's 429 too (budget_exceeded), but no wait brings the money back.
+            RetryProfile.Chat => (response.Code is 429 && !response.Body.Contains("budget_exceeded", StringComparison.Ordinal)) || (response.Code is 503 && response.RetryAfter is not null),
             _ => false,
         };
     }

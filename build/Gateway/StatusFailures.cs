@@ -13,6 +13,19 @@ public static class StatusFailures
         var code = response.Code;
         var envelope = ErrorEnvelope.From(response.Body);
         var said = envelope is null ? string.Empty : $": {envelope.ShortMessage}";
+        // LiteLLM's refusals of a known key (litellm/proxy/auth/user_api_key_auth.py, auth_checks.py): their
+        // status moved between versions (expired_key 400 then 401, budget_exceeded 400 then 429,
+        // key_model_access_denied 401 then 403); their type did not.
+        switch (envelope?.Type)
+        {
+            case "expired_key":
+                return Failure.Of(FailureClass.BadKey, $"{what} answered {code} expired_key: the key has expired");
+            case "budget_exceeded":
+                return Failure.Of(FailureClass.KeyBudget, $"{what} answered {code} budget_exceeded{said}");
+            case "key_model_access_denied":
+                return Failure.Of(FailureClass.Forbidden, $"{what} answered {code} key_model_access_denied{said}");
+        }
+
         return code switch
         {
             < 200 or 304 => Failure.Of(FailureClass.NotAnAnswer, $"{what} answered {code}"),

@@ -297,6 +297,13 @@ public sealed class StandInServer : IAsyncDisposable
             return;
         }
 
+        // auth_checks.py: a virtual key scoped to models may call only those.
+        if (context.Items["key"] is string key && _options.VirtualKeys.TryGetValue(key, out var row) && row.Models is { Count: > 0 } allowed && !allowed.Contains(model))
+        {
+            await Error(context, 401, $"key not allowed to access model. This key can only access models=[{string.Join(", ", allowed.Select(name => $"'{name}'"))}]. Tried to access {model}", "key_model_access_denied", param: "model");
+            return;
+        }
+
         if (request?["max_tokens"]?.GetValue<int>() is > 4096 and var tooMany)
         {
             await Error(context, 400, $"litellm.BadRequestError: OpenAIException - max_tokens is too large: {tooMany}. This model supports at most 4096 completion tokens.", "invalid_request_error");

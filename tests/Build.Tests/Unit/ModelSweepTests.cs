@@ -22,12 +22,15 @@ public sealed class ModelSweepTests
         await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = Key, Models = models, ChatDelay = TimeSpan.FromMilliseconds(300) });
         using var client = Client(gateway);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var results = await new ModelSweep(client).RunAsync(models, 16, stream: false, CancellationToken.None);
+        var sweep = clock.ElapsedMilliseconds;
 
         Assert.That(results.Select(result => (result.Model, result.Passed)), Is.EqualTo(models.Select(model => (model, model != "boom"))));
         Assert.That(results.Single(result => !result.Passed).Failure!.Id, Is.EqualTo(FailureClass.ServerError.Id));
         Assert.That(gateway.MostChatsAtOnce, Is.EqualTo(ModelSweep.MostAtOnce), "eight models, 300 ms each: four in flight, never more");
-        Assert.That(results.Where(result => result.Passed).Select(result => result.Outcome!.LatencyMs), Has.All.GreaterThanOrEqualTo(300), "a model's latency is its own request, not its wait for a slot");
+        Assert.That(sweep, Is.GreaterThanOrEqualTo(600), "two waves of 300 ms");
+        Assert.That(results.Where(result => result.Passed).Max(result => result.Outcome!.LatencyMs), Is.LessThan(sweep - 200), "a model's latency is its own request, not its wait for a slot");
     }
 
     [Test]
@@ -84,5 +87,51 @@ public sealed class ModelSweepTests
         Assert.That(Problem(string.Join(",", Enumerable.Range(1, 51).Select(index => $"m{index}"))), Is.EqualTo("--model / LITELLM_MODEL: at most 50 models"));
         Assert.That(SettingsReader.Read(new TestSettings(new() { ["model"] = string.Join(",", Enumerable.Range(1, 50).Select(index => $"m{index}")) })).Problems, Is.Empty);
         Assert.That(Problem("gpt-4,bad model"), Is.EqualTo("--model / LITELLM_MODEL: a model name has no spaces or control characters"));
+    }
+}
+
+/// <summary>LiteLLM's refusals of a known key keep their class whatever status the version sends.</summary>
+[TestFixture]
+public sealed class KeyRefusalTests
+{
+    private static Failure ChatFailure(RawGateway gateway)
+    {
+        using var client = new GatewayClient(TestSettings.For(gateway.Url, "sk-refused-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        return Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).RunAsync("gpt-4", 16, false, CancellationToken.None))!.Failure;
+    }
+
+    private static string Envelope(string type, int code, string message) =>
+        new Newtonsoft.Json.Linq.JObject { ["error"] = new Newtonsoft.Json.Linq.JObject { ["message"] = message, ["type"] = type, ["param"] = "None", ["code"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture) } }.ToString(Newtonsoft.Json.Formatting.None);
+
+    [TestCase(400, "budget_exceeded", "key-budget")]
+    [TestCase(429, "budget_exceeded", "key-budget")]
+    [TestCase(400, "expired_key", "bad-key")]
+    [TestCase(401, "expired_key", "bad-key")]
+    [TestCase(401, "key_model_access_denied", "forbidden")]
+    [TestCase(403, "key_model_access_denied", "forbidden")]
+    public void A_refused_key_is_classified_by_its_type_and_asked_once(int code, string type, string failure)
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(code, Envelope(type, code, "refused")));
+
+        Assert.That(ChatFailure(gateway).Id, Is.EqualTo(failure));
+        Assert.That(gateway.Requests, Is.EqualTo(1), "a refusal that no wait changes is not retried");
+    }
+
+    [Test]
+    public async Task A_virtual_key_scoped_to_other_models_is_forbidden_for_this_one()
+    {
+        await using var gateway = await StandInServer.StartAsync(new StandInOptions
+        {
+            MasterKey = "sk-master-0123456789",
+            HasDatabase = true,
+            VirtualKeys = new Dictionary<string, VirtualKey> { ["sk-scoped-0123456789"] = new("ci", Models: ["gpt-4"]) },
+        });
+        using var client = new GatewayClient(TestSettings.For(gateway.BaseUrl.AbsoluteUri, "sk-scoped-0123456789"), new EgressPolicy(EgressMode.Block));
+
+        var results = await new ModelSweep(client).RunAsync(["gpt-4", "gpt-4o-mini"], 16, false, CancellationToken.None);
+
+        Assert.That(results[0].Passed, Is.True);
+        Assert.That(results[1].Failure!.Id, Is.EqualTo(FailureClass.Forbidden.Id));
+        Assert.That(results[1].Failure!.Reason, Does.Contain("key_model_access_denied"));
     }
 }
