@@ -50,7 +50,7 @@ public static class SettingsReader
             AllowHttp = allowHttp,
             Deadline = ReadDeadline(source, isCi, problems),
             ReportPath = ReadReportPath(source, problems),
-            MaxTokens = ReadMaxTokens(source, problems),
+            MaxTokens = ReadWholeNumber(source, ArgumentNames.MaxTokens, 1, 32768, 16, problems, example: 64),
             KeyPolicy = ReadKeyPolicy(source, problems),
             KeyExpiryWarnDays = ReadWholeNumber(source, ArgumentNames.KeyExpiryWarnDays, 0, 3650, DefaultKeyExpiryWarnDays, problems),
             DeepHealth = ReadFlag(source, ArgumentNames.DeepHealth, problems),
@@ -228,23 +228,7 @@ public static class SettingsReader
     private static string ReadReportPath(ISettingsSource source, List<string> problems) =>
         ReadOutputPath(source, ArgumentNames.Report, DefaultReportPath, problems) ?? RepositoryRoot.Resolve(DefaultReportPath);
 
-    private static int ReadMaxTokens(ISettingsSource source, List<string> problems)
-    {
-        if (source.Argument(ArgumentNames.MaxTokens) is not { } raw)
-        {
-            return 16;
-        }
-
-        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens) || tokens is < 1 or > 32768)
-        {
-            problems.Add($"--{ArgumentNames.MaxTokens}: must be a whole number from 1 to 32768, such as --{ArgumentNames.MaxTokens}=64");
-            return 16;
-        }
-
-        return tokens;
-    }
-
-    private static int ReadWholeNumber(ISettingsSource source, string name, int minimum, int maximum, int fallback, List<string> problems)
+    private static int ReadWholeNumber(ISettingsSource source, string name, int minimum, int maximum, int fallback, List<string> problems, int? example = null)
     {
         if (source.Argument(name) is not { } raw)
         {
@@ -253,7 +237,7 @@ public static class SettingsReader
 
         if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
         {
-            problems.Add($"--{name}: must be a whole number from {minimum} to {maximum}, such as --{name}={fallback}");
+            problems.Add($"--{name}: must be a whole number from {minimum} to {maximum}, such as --{name}={example ?? fallback}");
             return fallback;
         }
 

@@ -103,6 +103,37 @@ public sealed class SettingsEdgeTests
         }
     }
 
+    [TestCase("0", 0)]
+    [TestCase("3650", 3650)]
+    [TestCase("3651", null)]
+    [TestCase("-1", null)]
+    [TestCase("2w", null)]
+    public void Key_expiry_warning_days_are_0_to_3650(string raw, int? days)
+    {
+        var (settings, problems) = Read(new() { ["key-expiry-warn-days"] = raw });
+        if (days is { } expected)
+        {
+            Assert.That(settings!.KeyExpiryWarnDays, Is.EqualTo(expected));
+        }
+        else
+        {
+            Assert.That(problems, Is.EqualTo(new[] { "--key-expiry-warn-days: must be a whole number from 0 to 3650, such as --key-expiry-warn-days=14" }));
+        }
+
+        Assert.That(Valid().KeyExpiryWarnDays, Is.EqualTo(14));
+    }
+
+    [TestCase(null, KeyPolicy.Enforce)]
+    [TestCase("ENFORCE", KeyPolicy.Enforce)]
+    [TestCase("warn", KeyPolicy.Warn)]
+    [TestCase("Off", KeyPolicy.Off)]
+    public void The_key_policy_is_enforce_unless_warn_or_off_is_asked_for(string? raw, KeyPolicy policy)
+    {
+        var arguments = raw is null ? new Dictionary<string, string>() : new() { ["key-policy"] = raw };
+        Assert.That(Valid(arguments).KeyPolicy, Is.EqualTo(policy));
+        Assert.That(Read(new() { ["key-policy"] = "audit" }).Problems, Is.EqualTo(new[] { "--key-policy: must be enforce, warn or off, such as --key-policy=warn" }));
+    }
+
     [TestCase("", true)]
     [TestCase("true", true)]
     [TestCase("TRUE", true)]
