@@ -43,6 +43,21 @@ function Test-Changed {
     return [bool]($inputs | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
 }
 
+# ReadyToRun off the cold path, as in build.sh: a background publish into build/bin/r2r-<stamp id>/,
+# used by warm runs once .complete is written; not in CI, nor with VERIFY_READY_TO_RUN=0.
+function Start-ReadyToRun([string]$id) {
+    if ($env:CI -eq 'true' -or $env:GITHUB_ACTIONS -or $env:VERIFY_READY_TO_RUN -eq '0') { return }
+    $work = Join-Path $root 'build/obj/r2r'
+    New-Item -ItemType Directory -Force -Path $work | Out-Null
+    $publish = @('publish', (Join-Path $root 'build/Build.csproj'), '--configuration', 'Release', '--use-current-runtime', '--self-contained', 'false',
+        '-p:PublishReadyToRun=true', "-p:NuGetLockFilePath=$work/packages.lock.json", "-p:BaseIntermediateOutputPath=$work/",
+        "-p:ReadyToRunStamp=$id", '--output', (Join-Path $root "build/bin/r2r-$id"), '--nologo', '--verbosity', 'quiet') |
+        ForEach-Object { if ($_ -match '\s') { '"' + $_ + '"' } else { $_ } }
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $publish -PassThru `
+        -RedirectStandardOutput (Join-Path $work 'publish.log') -RedirectStandardError (Join-Path $work 'publish.err')
+    try { $process.PriorityClass = 'BelowNormal' } catch { }
+}
+
 if (Test-Changed) {
     [Console]::Error.WriteLine('Building the build program (build/)...')
     Remove-Item $stamp -ErrorAction SilentlyContinue
@@ -52,7 +67,14 @@ if (Test-Changed) {
         [Console]::Error.WriteLine('Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.ps1 again.')
         exit 1
     }
-    New-Item -ItemType File -Path $stamp -Force | Out-Null
+    Get-ChildItem -Path (Join-Path $root 'build/bin') -Directory -Filter 'r2r-*' | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+    $id = "$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())-$PID-$(Get-Random)"
+    Set-Content -Path $stamp -Value $id
+    Start-ReadyToRun $id
+}
+elseif ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
+    $r2r = Join-Path $root "build/bin/r2r-$id"
+    if ((Test-Path (Join-Path $r2r '.complete')) -and (Test-Path (Join-Path $r2r 'Build.dll'))) { $dll = Join-Path $r2r 'Build.dll' }
 }
 
 & dotnet $dll @arguments

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using System.Reflection;
+using System.Reflection.PortableExecutable;
 
 namespace Build;
 
@@ -11,4 +11,19 @@ public static class BuildInfo
     public static string Version { get; } = typeof(BuildInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public static ProductInfoHeaderValue UserAgent => new(Name, Version);
+
+    /// <summary>
+    /// Whether this program runs precompiled (ReadyToRun, the copy build.sh publishes in the background)
+    /// or JIT-compiled code: a ReadyToRun image has a managed native header.
+    /// </summary>
+    public static string CodeKind
+    {
+        get
+        {
+            var location = typeof(BuildInfo).Assembly.Location;
+            using var reader = new PEReader(File.OpenRead(location));
+            var readyToRun = reader.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+            return $"build program: {(readyToRun ? "ReadyToRun" : "JIT-compiled")} ({Path.GetFileName(Path.GetDirectoryName(location))}/{Path.GetFileName(location)})";
+        }
+    }
 }

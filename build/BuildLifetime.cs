@@ -41,6 +41,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             throw new CakeException(2, $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run ./build.sh --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive (./build.sh --tree lists them).");
         }
 
+        context.Log.Write(Cake.Core.Diagnostics.Verbosity.Diagnostic, Cake.Core.Diagnostics.LogLevel.Debug, "{0}", BuildInfo.CodeKind);
+
         foreach (var notice in context.Settings.Notices)
         {
             context.Info(notice);

@@ -79,6 +79,33 @@ public sealed partial class BootstrapTests
         Assert.That(fourth.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
     }
 
+    [Test]
+    public void A_ReadyToRun_copy_is_published_in_the_background_and_warm_runs_use_it_once_complete()
+    {
+        var background = new Dictionary<string, string> { ["VERIFY_READY_TO_RUN"] = "1", ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty };
+        var lockFile = File.ReadAllText(Repository.PathOf("build/packages.lock.json"));
+        File.SetLastWriteTimeUtc(Repository.PathOf("build/Program.cs"), DateTime.UtcNow);
+
+        var cold = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], background, withReport: false);
+
+        Assert.That(cold.ExitCode, Is.EqualTo(0), cold.ToString());
+        Assert.That(cold.StandardOutput, Does.Contain("build program: JIT-compiled (cake/Build.dll)"), "the cold run does not wait for ReadyToRun");
+        var id = File.ReadAllText(Repository.PathOf("build/bin/cake/.built")).Trim();
+        var complete = Repository.PathOf($"build/bin/r2r-{id}/.complete");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(complete) && waited.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            Thread.Sleep(500);
+        }
+
+        Assert.That(File.Exists(complete), Is.True, File.Exists(Repository.PathOf("build/obj/r2r/publish.log")) ? File.ReadAllText(Repository.PathOf("build/obj/r2r/publish.log")) : "no publish log");
+        var warmSh = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false);
+        var warmPs = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false, script: "build.ps1");
+        Assert.That(warmSh.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), warmSh.ToString());
+        Assert.That(warmPs.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), warmPs.ToString());
+        Assert.That(File.ReadAllText(Repository.PathOf("build/packages.lock.json")), Is.EqualTo(lockFile), "the background publish must not rewrite the committed lock file");
+    }
+
     /// <summary>The output without what differs between any two runs: numbers (durations, attempts), padding and the build line.</summary>
     private static string Normal(string output) =>
         Padding().Replace(Durations().Replace(string.Join('\n', output.Split('\n').Where(line => !line.Contains("Building the build program", StringComparison.Ordinal))), "N"), " ");

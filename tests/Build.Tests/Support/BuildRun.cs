@@ -75,6 +75,9 @@ public sealed class BuildRun
 
         start.Environment["GITHUB_STEP_SUMMARY"] = Path.Combine(work, "step-summary.md");
         start.Environment["NO_COLOR"] = "1";
+
+        // No background ReadyToRun publish under test: one test turns it on and waits for it.
+        start.Environment["VERIFY_READY_TO_RUN"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
