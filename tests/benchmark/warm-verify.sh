@@ -22,6 +22,14 @@ url="http://127.0.0.1:$port"
 report="$(mktemp -d)/report.json"
 ./build.sh --target=Verify --litellm-url="$url" --report="$report" >/dev/null # warms the build
 
+# The warm path runs the ReadyToRun copy that build.sh publishes in the background after a build:
+# wait for it (at most 10 minutes), unless VERIFY_READY_TO_RUN=0 asks for the JIT-compiled program.
+id="$(cat build/bin/cake/.built 2>/dev/null || true)"
+if [[ "${VERIFY_READY_TO_RUN:-1}" != "0" && "${CI:-}" != "true" && -n "$id" ]]; then
+  for _ in $(seq 1 1200); do [[ -f "build/bin/r2r-$id/.complete" ]] && break; sleep 0.5; done
+fi
+echo "code: $(./build.sh --target=Harden --exclusive --verbosity=diagnostic --report="$report" 2>/dev/null | grep -o 'build program: [A-Za-z-]*' || echo unknown)"
+
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 time_ms() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N); echo $(((end - start) / 1000000)); }
 
@@ -38,6 +46,11 @@ curl_pair() {
 tree_runs=()
 for _ in $(seq 1 "$runs"); do tree_runs+=("$(time_ms ./build.sh --tree)"); done
 
+jit_runs=()
+for _ in $(seq 1 "$runs"); do
+  jit_runs+=("$(time_ms dotnet build/bin/cake/Build.dll --target=Verify --litellm-url="$url" --report="$report")")
+done
+
 curl_runs=()
 for _ in $(seq 1 "$runs"); do curl_runs+=("$(time_ms curl_pair)"); done
 
@@ -47,6 +60,7 @@ curl_median="$(printf '%s\n' "${curl_runs[@]}" | median)"
 echo "runs: $runs (cores: $(nproc))"
 echo "warm ./build.sh --target=Verify: median ${verify_median} ms (min $(printf '%s\n' "${verify_runs[@]}" | sort -n | head -1), max $(printf '%s\n' "${verify_runs[@]}" | sort -n | tail -1))"
 echo "warm ./build.sh --tree (start):  median ${tree_median} ms"
+echo "JIT-compiled program, same Verify: median $(printf '%s\n' "${jit_runs[@]}" | median) ms (no script, no ReadyToRun)"
 echo "curl, same two requests:         median ${curl_median} ms"
 awk -v v="$verify_median" -v t="$tree_median" -v c="$curl_median" 'BEGIN { printf "ratios: Verify / --tree = %.2f, Verify / curl = %.1f\n", v / t, v / (c > 0 ? c : 1) }'
 if (( ${verify_median%.*} <= 350 )); then echo "goal met: warm Verify median at most 350 ms"; else echo "goal missed: warm Verify median is ${verify_median} ms (goal 350 ms)"; exit 1; fi

@@ -32,6 +32,9 @@ public sealed class RawGateway : IDisposable
 
     public List<string> RequestLines { get; } = [];
 
+    /// <summary>Every request's head: request line and headers.</summary>
+    public List<string> Heads { get; } = [];
+
     public static byte[] Http(string head, string body = "", bool cutBody = false)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -74,6 +77,7 @@ public sealed class RawGateway : IDisposable
                 lock (RequestLines)
                 {
                     RequestLines.Add(requestLine);
+                    Heads.Add(head);
                 }
 
                 var number = Interlocked.Increment(ref _requests);
