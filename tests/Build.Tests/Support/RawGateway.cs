@@ -35,6 +35,9 @@ public sealed class RawGateway : IDisposable
     /// <summary>Every request's head: request line and headers.</summary>
     public List<string> Heads { get; } = [];
 
+    /// <summary>Every request's body, as text.</summary>
+    public List<string> Bodies { get; } = [];
+
     public static byte[] Http(string head, string body = "", bool cutBody = false)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -112,6 +115,11 @@ public sealed class RawGateway : IDisposable
                     : 0;
                 var body = new byte[length];
                 await stream.ReadExactlyAsync(body, _stop.Token);
+                lock (RequestLines)
+                {
+                    Bodies.Add(Encoding.UTF8.GetString(body));
+                }
+
                 return head;
             }
         }

@@ -1,0 +1,165 @@
+using Build.Gateway;
+using Build.Security;
+using Build.Tests.Support;
+using Newtonsoft.Json.Linq;
+
+namespace Build.Tests.Unit;
+
+/// <summary>What ChatSmoke sends, and how it reads every answer shape, plain and streamed.</summary>
+[TestFixture]
+public sealed class ChatAnswerTests
+{
+    private const string Key = "sk-chat-0123456789";
+
+    private static GatewayClient Client(RawGateway gateway) =>
+        new(TestSettings.For(gateway.Url, Key, 3), new EgressPolicy(EgressMode.Block));
+
+    private static async Task<ChatOutcome> AskAsync(RawGateway gateway, string model = "gpt-4", bool stream = false)
+    {
+        using var client = Client(gateway);
+        return await new ChatProbe(client).RunAsync(model, 16, stream, CancellationToken.None);
+    }
+
+    private static Failure Fails(RawGateway gateway, string model = "gpt-4", bool stream = false)
+    {
+        using var client = Client(gateway);
+        return Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).RunAsync(model, 16, stream, CancellationToken.None))!.Failure;
+    }
+
+    private static string Shown(string text) => new Redactor().Redact(text);
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task The_request_is_one_short_message_with_the_model_and_max_tokens(bool stream)
+    {
+        using var gateway = new RawGateway((_, _) => stream
+            ? RawGateway.Http("200 OK\r\nContent-Type: text/event-stream", "data: {\"choices\":[{\"delta\":{\"content\":\"pong\"}}]}\n\ndata: [DONE]\n\n")
+            : RawGateway.Json(200, """{"choices":[{"message":{"content":"pong"}}]}"""));
+
+        await AskAsync(gateway, "my-model", stream);
+
+        var expected = new JObject
+        {
+            ["model"] = "my-model",
+            ["messages"] = new JArray(new JObject { ["role"] = "user", ["content"] = ChatProbe.Prompt }),
+            ["max_tokens"] = 16,
+        };
+        if (stream)
+        {
+            expected["stream"] = true;
+        }
+
+        Assert.That(JToken.DeepEquals(JObject.Parse(gateway.Bodies.Single()), expected), Is.True, gateway.Bodies.Single());
+        Assert.That(gateway.RequestLines.Single(), Is.EqualTo("POST /v1/chat/completions HTTP/1.1"));
+    }
+
+    [Test]
+    public async Task A_plain_answer_reports_the_answering_model_tokens_and_LiteLLMs_headers()
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(200,
+            """{"model":"gpt-4-0613","choices":[{"message":{"content":"pong"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}""",
+            "x-litellm-version: 1.74.9", "x-litellm-model-id: abc123", "x-litellm-model-api-base: https://upstream.secret.example"));
+
+        var outcome = await AskAsync(gateway);
+
+        Assert.That(outcome.Detail, Does.Match(@"^gpt-4-0613 answered in \d+ ms \(10/1/11 tokens\)$"));
+        Assert.That((outcome.AnsweringModel, outcome.PromptTokens, outcome.CompletionTokens, outcome.TotalTokens, outcome.FinishReason), Is.EqualTo(("gpt-4-0613", 10L, 1L, 11L, "stop")));
+        Assert.That((outcome.LiteLlmVersion, outcome.ModelId, outcome.ApiBaseHeaderSeen, outcome.Streamed), Is.EqualTo(("1.74.9", "abc123", true, false)));
+    }
+
+    [Test]
+    public async Task Without_usage_or_a_model_name_the_detail_says_so_and_names_the_model_asked_for()
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(200, """{"choices":[{"message":{"content":"pong"}}]}"""));
+
+        var outcome = await AskAsync(gateway, "asked-model");
+
+        Assert.That(outcome.Detail, Does.Match(@"^asked-model answered in \d+ ms \(usage not reported\)$"));
+        Assert.That((outcome.AnsweringModel, outcome.TotalTokens, outcome.ApiBaseHeaderSeen, outcome.LiteLlmVersion), Is.EqualTo(((string?)null, (long?)null, false, (string?)null)));
+    }
+
+    [Test]
+    public async Task An_event_stream_is_read_as_one_even_when_streaming_was_not_asked_for()
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Http("200 OK\r\nContent-Type: text/event-stream; charset=utf-8",
+            ": keep-alive\n\nevent: message\ndata:{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"po\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"ng\"}]},\"finish_reason\":\"stop\"}],\"usage\":{\"total_tokens\":5}}\n\ndata: [DONE]\n\n"));
+
+        var outcome = await AskAsync(gateway);
+
+        Assert.That((outcome.AnsweringModel, outcome.FinishReason, outcome.TotalTokens, outcome.Streamed), Is.EqualTo(("m", "stop", 5L, false)));
+        Assert.That(outcome.Detail, Does.Match(@"^m answered in \d+ ms \(//5 tokens\)$"));
+    }
+
+    [TestCase("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n", "The stream ended without data: [DONE]")]
+    [TestCase("data: not json\n\ndata: [DONE]\n\n", "A stream frame was not JSON")]
+    [TestCase("data: {\"error\":{\"message\":\"upstream closed\"}}\n\n", "The stream carried an error: upstream closed")]
+    [TestCase("data: {\"error\":{}}\n\n", "The stream carried an error: no message")]
+    public void A_broken_stream_says_how_it_broke(string frames, string reason)
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Http("200 OK\r\nContent-Type: text/event-stream", frames));
+
+        var failure = Fails(gateway, stream: true);
+
+        Assert.That((failure.Id, Shown(failure.Reason)), Is.EqualTo(("stream-broken", reason)));
+    }
+
+    [Test]
+    public void Empty_content_is_told_apart_by_its_finish_reason()
+    {
+        using var length = new RawGateway((_, _) => RawGateway.Json(200, """{"choices":[{"message":{"content":""},"finish_reason":"length"}]}"""));
+        using var other = new RawGateway((_, _) => RawGateway.Json(200, """{"choices":[{"message":{"content":"  "},"finish_reason":"stop"}]}"""));
+
+        var empty = Fails(length, "reasoning");
+        var invalid = Fails(other);
+
+        Assert.That((empty.Id, empty.Reason), Is.EqualTo(("empty-content", "reasoning returned empty content with finish_reason \"length\" at max_tokens=16")));
+        Assert.That((invalid.Id, invalid.Reason), Is.EqualTo(("invalid-answer", "/v1/chat/completions answered 200 without text in choices[0].message.content")));
+    }
+
+    [Test]
+    public void A_body_that_is_not_a_JSON_object_is_not_the_gateway()
+    {
+        using var html = new RawGateway((_, _) => RawGateway.Http("200 OK\r\nContent-Type: text/html", "<html>portal</html>"));
+        Assert.That(Fails(html).Reason, Is.EqualTo("/v1/chat/completions answered 200 with a body that is not a JSON object"));
+    }
+
+    private static RawGateway UnknownModelGateway(int status, string models) =>
+        new((_, requestLine) => requestLine.StartsWith("GET /v1/models", StringComparison.Ordinal)
+            ? RawGateway.Json(200, models)
+            : RawGateway.Json(status, """{"error":{"message":"/chat/completions: Invalid model name passed in model=nope.","type":"None","param":"None","code":"400"}}"""));
+
+    [Test]
+    public void An_unknown_model_lists_what_is_served_or_says_why_it_cannot()
+    {
+        using (var listed = UnknownModelGateway(400, """{"data":[{"id":"gpt-4"},{"id":"claude"}]}"""))
+        {
+            var failure = Fails(listed, "nope");
+            Assert.That((failure.Id, failure.Reason), Is.EqualTo(("unknown-model", "The gateway does not serve model \"nope\" (available: gpt-4, claude)")));
+            Assert.That(listed.Heads.Single(head => head.StartsWith("GET /v1/models", StringComparison.Ordinal)), Does.Contain($"Authorization: Bearer {Key}"));
+        }
+
+        using (var none = UnknownModelGateway(404, """{"data":[]}"""))
+        {
+            Assert.That(Fails(none, "nope").Reason, Is.EqualTo("The gateway does not serve model \"nope\" (the gateway lists no models for this key)"));
+        }
+
+        using (var unreadable = UnknownModelGateway(400, """{"object":"list"}"""))
+        {
+            Assert.That(Fails(unreadable, "nope").Reason, Is.EqualTo("The gateway does not serve model \"nope\" (the model list could not be read)"));
+        }
+
+        using var serverError = UnknownModelGateway(500, "{}");
+        Assert.That(Fails(serverError, "nope").Id, Is.EqualTo("server-error"), "only a 400 or 404 saying so is an unknown model");
+    }
+
+    [Test]
+    public void A_model_list_shows_twenty_names_each_cut_at_80_characters()
+    {
+        var exactly = new string('a', 80);
+        var longer = new string('b', 81);
+        Assert.That(ChatProbe.ListOf([exactly, longer]), Is.EqualTo($"{exactly}, {new string('b', 77)}..."));
+        var twenty = Enumerable.Range(1, 20).Select(index => $"m{index}").ToList();
+        Assert.That(ChatProbe.ListOf(twenty), Is.EqualTo(string.Join(", ", twenty)));
+        Assert.That(ChatProbe.ListOf([.. twenty, "m21", "m22"]), Is.EqualTo(string.Join(", ", twenty) + " and 2 more"));
+    }
+}
