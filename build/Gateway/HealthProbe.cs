@@ -36,7 +36,7 @@ public sealed class HealthProbe(GatewayClient client)
         string? database = null;
         if (isLiteLlm)
         {
-            (version, database, var note) = await ReadinessAsync(cancellationToken);
+            (version, database, var note) = await ReadinessAsync(version, cancellationToken);
             detail += note;
         }
 
@@ -50,14 +50,15 @@ public sealed class HealthProbe(GatewayClient client)
         return new HealthOutcome(detail, isLiteLlm, version, database, healthy, unhealthy);
     }
 
-    private async Task<(string? Version, string? Database, string Note)> ReadinessAsync(CancellationToken cancellationToken)
+    /// <summary>Readiness: LiteLLM's version and database state; <paramref name="knownVersion"/> (liveliness's header) when it gives none.</summary>
+    private async Task<(string? Version, string? Database, string Note)> ReadinessAsync(string? knownVersion, CancellationToken cancellationToken)
     {
         var ready = await client.GetAsync(ReadinessPath, withKey: false, RetryProfile.Once, cancellationToken);
         switch (ready.Code)
         {
             case >= 200 and < 300:
                 var json = LenientJson.Parse(ready.Body);
-                var version = LenientJson.Text(json, "litellm_version") ?? ready.Header("x-litellm-version");
+                var version = LenientJson.Text(json, "litellm_version") ?? ready.Header("x-litellm-version") ?? knownVersion;
                 var database = LenientJson.Text(json, "db");
                 return (version, database, $"; LiteLLM {version ?? "(version not given)"}, database {database ?? "not reported"}");
             case 503:
@@ -65,9 +66,9 @@ public sealed class HealthProbe(GatewayClient client)
                 throw new CheckFailedException(Failure.Of(FailureClass.NotReady, $"{ReadinessPath} answered 503: {reason}"));
             case 401 or 403:
                 // Custom auth setups can guard readiness; liveliness already answered.
-                return (null, null, $"; {ReadinessPath} needs a key here ({ready.Code}), not checked");
+                return (knownVersion, null, $"; {ReadinessPath} needs a key here ({ready.Code}), not checked");
             default:
-                return (null, null, $"; {ReadinessPath} answered {ready.Code}, not checked");
+                return (knownVersion, null, $"; {ReadinessPath} answered {ready.Code}, not checked");
         }
     }
 
