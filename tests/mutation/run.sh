@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of Gateway/, Security/, Settings/ and Hardening/ with Stryker.NET 5.1.0.
-# Not run by CI: it takes minutes. Usage: tests/mutation/run.sh
+# Not run by CI: it takes minutes. Usage: tests/mutation/run.sh [FOLDER...]
+# With folder names (Gateway, Security, Settings, Hardening) only those are mutated and scored.
 # It installs Stryker into .stryker-tool/ (git-ignored), runs it once over the four folders with the
 # in-process tests (the end-to-end tests start the built program, which no in-process mutant reaches),
 # and prints a score per folder: killed / (killed + survived + timeout + no coverage). Mutants Stryker
@@ -18,10 +19,19 @@ output="$root/artifacts/mutation"
 rm -rf "$output"
 mkdir -p "$output"
 cd "$root/tests/mutation"
-"$tool/dotnet-stryker" --config-file stryker-config.json --output "$output" "$@"
+folders=("$@")
+[[ ${#folders[@]} -eq 0 ]] && folders=(Gateway Security Settings Hardening)
+mutate=()
+for folder in "${folders[@]}"; do
+  case "$folder" in
+    Gateway|Security|Settings|Hardening) mutate+=(--mutate "**/$folder/**/*.cs") ;;
+    *) echo "Error: unknown folder $folder. Fix: name one or more of Gateway, Security, Settings, Hardening." >&2; exit 2 ;;
+  esac
+done
+"$tool/dotnet-stryker" --config-file stryker-config.json --output "$output" "${mutate[@]}"
 
 report="$(find "$output" "$root/tests/mutation/StrykerOutput" -name 'mutation-report.json' 2>/dev/null | sort | tail -n 1 || true)"
-python3 - "$report" <<'PY'
+python3 - "$report" "${folders[@]}" <<'PY'
 import json, sys, collections
 report = json.load(open(sys.argv[1]))
 counts = collections.defaultdict(collections.Counter)
@@ -34,7 +44,7 @@ for path, data in report["files"].items():
 goals = {"Gateway": 80, "Security": 80, "Settings": 80, "Hardening": 85}
 failed = False
 print(f"{'folder':<10} {'score':>6} {'goal':>5}  killed survived timeout no-coverage compile-error ignored")
-for folder in ("Gateway", "Security", "Settings", "Hardening"):
+for folder in sys.argv[2:]:
     c = counts[folder]
     detected = c["Killed"] + c["Timeout"]
     tested = detected + c["Survived"] + c["NoCoverage"]
