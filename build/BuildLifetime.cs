@@ -69,33 +69,47 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     }
 
     /// <summary>The report and the step summary must be writable before any task runs, not discovered unwritable at the end.</summary>
+    /// <summary>Every file the run writes is checked before any task runs: a run never ends unable to report.</summary>
     private static IEnumerable<string> OutputProblems(Build.Settings.VerifySettings settings)
     {
-        var report = Path.GetFullPath(settings.ReportPath);
-        var probe = $"{report}.{Environment.ProcessId}.probe";
-        string? problem = null;
-        try
+        var outputs = new (string Option, string? Path)[]
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(report)!);
-            File.WriteAllText(probe, string.Empty);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            (Build.Settings.ArgumentNames.Report, settings.ReportPath),
+            (Build.Settings.ArgumentNames.JUnit, settings.JUnitPath),
+            (Build.Settings.ArgumentNames.Sarif, settings.SarifPath),
+        };
+        foreach (var (option, path) in outputs)
         {
-            problem = $"--{Build.Settings.ArgumentNames.Report}: cannot be written there (permissions, or a file where a folder should be?); choose a writable path";
-        }
-        finally
-        {
-            TryDelete(probe);
-        }
-
-        if (problem is not null)
-        {
-            yield return problem;
+            if (path is not null && !CanCreate(path))
+            {
+                yield return $"--{option}: cannot be written there (permissions, or a file where a folder should be?); choose a writable path";
+            }
         }
 
         if (settings.StepSummaryPath is { } summary && !CanAppend(summary))
         {
             yield return $"{Build.Settings.EnvironmentNames.GitHubStepSummary}: cannot be appended to; on GitHub Actions the runner sets it, elsewhere unset it or point it at a writable file";
+        }
+    }
+
+    /// <summary>Whether a file can be created beside <paramref name="path"/> (its folder made if needed); the probe is removed.</summary>
+    private static bool CanCreate(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var probe = $"{full}.{Environment.ProcessId}.probe";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(probe, string.Empty);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        finally
+        {
+            TryDelete(probe);
         }
     }
 

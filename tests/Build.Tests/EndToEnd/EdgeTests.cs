@@ -105,6 +105,10 @@ public sealed class EdgeTests : GatewayFixture
         Assert.That(report.StandardError, Does.Contain("--report: cannot be written there"));
         Assert.That(report.StandardOutput, Does.Not.Contain("workflow(s) audited"), "a task ran");
 
+        var outputs = BuildRun.Start(["--target=Harden", "--exclusive", "--junit=/proc/self/nothing/junit.xml", "--sarif=/proc/self/nothing/harden.sarif"], withReport: false);
+        Assert.That(outputs.ExitCode, Is.EqualTo(2), outputs.ToString());
+        Assert.That(outputs.StandardError, Does.Contain("--junit: cannot be written there").And.Contain("--sarif: cannot be written there"));
+
         var summary = BuildRun.Start(["--target=Harden", "--exclusive"], new Dictionary<string, string> { ["GITHUB_STEP_SUMMARY"] = Directory.CreateTempSubdirectory("summary-is-a-folder-").FullName });
         Assert.That(summary.ExitCode, Is.EqualTo(2), summary.ToString());
         Assert.That(summary.StandardError, Does.Contain("GITHUB_STEP_SUMMARY: cannot be appended to"));
