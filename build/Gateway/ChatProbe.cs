@@ -114,7 +114,7 @@ public sealed class ChatProbe(GatewayClient client)
             throw new CheckFailedException(StatusFailures.Classify(answer, ModelsPath, client.HasKey));
         }
 
-        if (LenientJson.Parse(answer.Body)?["data"] is not JArray data)
+        if ((LenientJson.Parse(answer.Body) as JObject)?["data"] is not JArray data)
         {
             throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{ModelsPath} answered {answer.Code} without an OpenAI model list"));
         }
@@ -128,7 +128,7 @@ public sealed class ChatProbe(GatewayClient client)
         try
         {
             var answer = await client.GetAsync(ModelsPath, withKey: true, RetryProfile.Once, cancellationToken);
-            if (!answer.IsSuccess || LenientJson.Parse(answer.Body)?["data"] is not JArray data)
+            if (!answer.IsSuccess || (LenientJson.Parse(answer.Body) as JObject)?["data"] is not JArray data)
             {
                 return null;
             }

@@ -80,7 +80,7 @@ public sealed class HealthProbe(GatewayClient client)
             throw new CheckFailedException(StatusFailures.Classify(answer, DeepPath, client.HasKey));
         }
 
-        var json = LenientJson.Parse(answer.Body);
+        var json = LenientJson.Parse(answer.Body) as JObject;
         var healthyList = json?["healthy_endpoints"] as JArray;
         var unhealthyList = json?["unhealthy_endpoints"] as JArray;
         var healthy = (int?)LenientJson.Number(json, "healthy_count") ?? healthyList?.Count ?? 0;

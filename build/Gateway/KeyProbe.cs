@@ -1,4 +1,5 @@
 using Build.Hardening;
+using Newtonsoft.Json.Linq;
 
 namespace Build.Gateway;
 
@@ -22,7 +23,7 @@ public sealed class KeyProbe(GatewayClient client)
         var answer = await client.GetAsync(InfoPath, withKey: true, RetryProfile.Once, cancellationToken);
         if (answer.IsSuccess && !answer.TooLarge)
         {
-            var info = KeyInfo.From(LenientJson.Parse(answer.Body)?["info"]);
+            var info = KeyInfo.From((LenientJson.Parse(answer.Body) as JObject)?["info"]);
             if (info is null)
             {
                 throw new CheckSkippedException($"{InfoPath} answered {answer.Code} without LiteLLM's info object: not a LiteLLM key lookup");

@@ -24,7 +24,7 @@ public sealed record HardenRunnerState(bool Running, string? EgressPolicy, strin
         var running = status?.Contains("Initialized", StringComparison.Ordinal) == true;
         var config = ReadJson(ReadText(Path.Combine(directory, "agent.json")));
         var policy = config?["egress_policy"]?.Type == JTokenType.String ? (string?)config["egress_policy"] : null;
-        var isPrivate = IsTrue(config?["private"]) || IsTrue(ReadJson(eventPath is null ? null : ReadText(eventPath))?["repository"]?["private"]);
+        var isPrivate = IsTrue(config?["private"]) || IsTrue((ReadJson(eventPath is null ? null : ReadText(eventPath))?["repository"] as JObject)?["private"]);
 
         var annotations = ReadText(Path.Combine(directory, "annotation.log")) ?? string.Empty;
         if (annotations.Contains(Reverting, StringComparison.Ordinal))

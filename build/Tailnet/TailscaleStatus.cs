@@ -31,8 +31,8 @@ public sealed record TailscaleStatus(string BackendState, string? TailnetName, I
         return new TailscaleStatus(
             LenientJson.Text(root, "BackendState") ?? "NoState",
             LenientJson.Text(root, "CurrentTailnet.Name"),
-            Strings(root["Self"]?["Tags"]),
-            Strings(root["Self"]?["TailscaleIPs"]),
+            Strings((root["Self"] as JObject)?["Tags"]),
+            Strings((root["Self"] as JObject)?["TailscaleIPs"]),
             peers);
     }
 

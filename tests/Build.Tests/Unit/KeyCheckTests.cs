@@ -162,3 +162,73 @@ public sealed class KeyCheckTests
         Assert.That(KeyAudit.Describe(Key(models: ["m1", "m2", "m3", "m4", "m5", "m6", "m7"])), Does.Contain("models m1, m2, m3, m4, m5 (+2)"));
     }
 }
+
+/// <summary>KeyProbe against answers the stand-in does not give: other LiteLLM versions and gateways that are not LiteLLM.</summary>
+[TestFixture]
+public sealed class KeyProbeAnswerTests
+{
+    private static async Task<KeyOutcome> LookUpAsync(RawGateway gateway)
+    {
+        using var client = new GatewayClient(TestSettings.For(gateway.Url, "sk-probe-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        return await new KeyProbe(client).RunAsync(DateTimeOffset.UtcNow, 14, CancellationToken.None);
+    }
+
+    private static string Skipped(RawGateway gateway) => new Redactor().Redact(Assert.ThrowsAsync<CheckSkippedException>(() => LookUpAsync(gateway))!.Reason);
+
+    private static RawGateway Answering(int status, string body) => new((_, _) => RawGateway.Json(status, body));
+
+    [TestCase(401, "expired_key", "Authentication Error - Expired Key. Key Expiry time 2026-10-04", "the key has expired: LiteLLM refuses it")]
+    [TestCase(400, "None", "Authentication Error - Expired Key. Key Expiry time 2026-10-04", "the key has expired: LiteLLM refuses it")]
+    [TestCase(429, "budget_exceeded", "Budget has been exceeded! Current cost: 5.0, Max budget: 1.0", "the key has spent its whole budget: LiteLLM refuses it")]
+    [TestCase(400, "None", "Budget has been exceeded! Current cost: 5.0, Max budget: 1.0", "the key has spent its whole budget: LiteLLM refuses it")]
+    public async Task A_refusal_of_the_key_itself_is_an_error_whatever_the_status(int status, string type, string message, string finding)
+    {
+        using var gateway = Answering(status, $"{{\"error\":{{\"message\":\"{message}\",\"type\":\"{type}\",\"param\":\"None\",\"code\":\"{status}\"}}}}");
+
+        var outcome = await LookUpAsync(gateway);
+
+        Assert.That(outcome.Info, Is.Null);
+        Assert.That(outcome.Findings.Select(item => (item.Severity, item.Message)), Is.EqualTo(new[] { (Severity.Error, finding) }));
+        Assert.That(outcome.Detail, Is.EqualTo(finding));
+    }
+
+    [TestCase(200, "{\"key\":\"sk-x\"}", "/key/info answered 200 without LiteLLM's info object: not a LiteLLM key lookup")]
+    [TestCase(200, "[]", "/key/info answered 200 without LiteLLM's info object: not a LiteLLM key lookup")]
+    [TestCase(403, "{\"error\":{\"message\":\"You are not allowed to access this key's info. Your role=internal_user\"}}", "/key/info refused the lookup (403): You are not allowed to access this key's info. Your role=internal_user")]
+    [TestCase(401, "", "/key/info refused the lookup (401): no reason given")]
+    [TestCase(404, "{\"detail\":\"Not Found\"}", "/key/info was not found (404): the gateway is not LiteLLM, or runs without virtual keys")]
+    [TestCase(502, "{\"error\":{\"message\":\"upstream reset\"}}", "/key/info answered 502: upstream reset")]
+    [TestCase(418, "", "/key/info answered 418")]
+    [TestCase(500, "{\"error\":{\"message\":\"Database not connected. Connect a database to your proxy\",\"type\":\"internal_server_error\"}}", "LiteLLM runs without a database, so there are no virtual keys and the key in use is the master key; connect a database and store a scoped virtual key")]
+    [TestCase(400, "{\"error\":{\"message\":\"No connected db.\",\"type\":\"no_db_connection\"}}", "LiteLLM runs without a database, so there are no virtual keys and the key in use is the master key; connect a database and store a scoped virtual key")]
+    public void Answers_that_say_nothing_about_the_key_skip_KeyCheck_with_the_reason(int status, string body, string reason)
+    {
+        using var gateway = Answering(status, body);
+        Assert.That(Skipped(gateway), Is.EqualTo(reason));
+    }
+
+    [Test]
+    public async Task A_404_that_is_LiteLLMs_not_found_error_is_the_master_key()
+    {
+        using var gateway = Answering(404, "{\"error\":{\"message\":\"Key not found in database\",\"type\":\"not_found_error\",\"param\":\"key\",\"code\":\"404\"}}");
+
+        var finding = (await LookUpAsync(gateway)).Findings.Single();
+
+        Assert.That(finding.Message, Is.EqualTo("the key is LiteLLM's master key (it authenticates but is no virtual key): full admin in a CI secret"));
+        Assert.That(finding.Fix, Is.EqualTo(KeyAudit.ScopedKeyFix));
+        Assert.That(gateway.RequestLines.Single(), Is.EqualTo("GET /key/info HTTP/1.1"), "one self-lookup, no ?key=, no retry");
+    }
+
+    [Test]
+    public void Answers_shaped_as_arrays_are_classified_not_unexpected()
+    {
+        using var models = new RawGateway((_, _) => RawGateway.Json(200, "[]"));
+        using var client = new GatewayClient(TestSettings.For(models.Url, "sk-probe-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        var failure = Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).ListModelsAsync(CancellationToken.None))!.Failure;
+        Assert.That((failure.Id, failure.Reason), Is.EqualTo(("not-gateway", "/v1/models answered 200 without an OpenAI model list")));
+
+        using var deep = new RawGateway((_, requestLine) => requestLine.StartsWith("GET /health/liveliness", StringComparison.Ordinal) ? RawGateway.Json(200, "\"I'm alive!\"") : RawGateway.Json(200, "[]"));
+        using var deepClient = new GatewayClient(TestSettings.For(deep.Url, "sk-probe-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        Assert.That(async () => await new HealthProbe(deepClient).RunAsync("/health/liveliness", deep: true, CancellationToken.None), Throws.Nothing);
+    }
+}
