@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Build.Hardening;
+using Newtonsoft.Json.Linq;
 
 namespace Build.Tests.Unit;
 
@@ -196,6 +197,83 @@ public sealed class SarifReportTests
             Assert.That((string?)location["artifactLocation"]!["uri"], Is.EqualTo(".github/workflows/x.yml"));
             Assert.That((int)location["region"]!["startLine"]!, Is.EqualTo(finding.Line));
             Assert.That((string?)result["message"]!["text"], Does.Contain(finding.Fix).And.Not.Contain("sk-secret"));
+        }
+    }
+}
+
+[TestFixture]
+public sealed class SarifDriverTests
+{
+    [Test]
+    public void The_driver_names_the_tool_and_describes_every_rule()
+    {
+        var sarif = SarifReport.Build([], text => text);
+        var driver = sarif["runs"]![0]!["tool"]!["driver"]!;
+
+        Assert.That(((string?)driver["name"], (string?)driver["version"], (string?)driver["informationUri"]), Is.EqualTo(("litellm-verify Harden", Build.BuildInfo.Version, "https://github.com/")));
+        var rule = driver["rules"]!.Single(entry => (string?)entry["id"] == AuditRules.TemplateInjection);
+        var expected = AuditRules.All.Single(entry => entry.Id == AuditRules.TemplateInjection);
+        Assert.That((string?)rule["name"], Is.EqualTo("TemplateInjection"));
+        Assert.That((string?)rule["shortDescription"]!["text"], Is.EqualTo(AuditRules.TemplateInjection));
+        Assert.That((string?)rule["fullDescription"]!["text"], Is.EqualTo(expected.Flags.Replace("`", string.Empty, StringComparison.Ordinal)).And.Not.Contain("`"));
+        Assert.That(driver["rules"]!.Select(entry => (string?)entry["defaultConfiguration"]!["level"]), Is.EqualTo(AuditRules.All.Select(entry => entry.Severity == Severity.Error ? "error" : "warning")));
+        Assert.That(driver["rules"]!.Select(entry => (string?)entry["defaultConfiguration"]!["level"]), Does.Contain("warning").And.Contain("error"));
+        Assert.That((JArray)sarif["runs"]![0]!["results"]!, Is.Empty);
+    }
+
+    [Test]
+    public void A_location_is_an_escaped_relative_uri_and_the_file_is_written_whole()
+    {
+        var finding = new AuditFinding(".github/workflows/release build.yml", 0, Severity.Warning, AuditRules.UnpinnedUses, "m", "f");
+        var sarif = SarifReport.Build([finding], text => text);
+        var location = sarif["runs"]![0]!["results"]![0]!["locations"]![0]!["physicalLocation"]!;
+
+        Assert.That((string?)location["artifactLocation"]!["uri"], Is.EqualTo(".github/workflows/release%20build.yml"));
+        Assert.That((string?)location["artifactLocation"]!["uriBaseId"], Is.EqualTo("%SRCROOT%"));
+        Assert.That((int?)location["region"]!["startLine"], Is.EqualTo(1), "line 0 is no line: SARIF starts at 1");
+
+        var folder = Directory.CreateTempSubdirectory("sarif-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "nested", "harden.sarif");
+            SarifReport.Write(path, sarif);
+            Assert.That(JObject.Parse(File.ReadAllText(path))["version"]!.ToString(), Is.EqualTo("2.1.0"));
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!), Is.EqualTo(new[] { path }), "no temporary file left");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void The_agents_files_are_read_only_when_they_are_the_agents_size()
+    {
+        var directory = Directory.CreateTempSubdirectory("agent-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "agent.status"), "Starting");
+            File.WriteAllText(Path.Combine(directory, "agent.json"), """{"egress_policy":"block","private":true}""");
+            Assert.That(HardenRunnerState.Read(directory), Is.EqualTo(new HardenRunnerState(false, "block", "block", null, true)));
+
+            File.WriteAllText(Path.Combine(directory, "agent.status"), "Initialized");
+            File.WriteAllText(Path.Combine(directory, "annotation.log"), "x\nReverting agent since allowed endpoint 100.64.0.1 could not be resolved\n");
+            var reverted = HardenRunnerState.Read(directory);
+            Assert.That((reverted.Running, reverted.PolicyInForce), Is.EqualTo((true, "none")));
+            Assert.That(reverted.Reason, Does.StartWith("the agent reverted itself"));
+
+            File.WriteAllText(Path.Combine(directory, "annotation.log"), "A subscription is required for private repositories\n");
+            var fallback = HardenRunnerState.Read(directory);
+            Assert.That((fallback.PolicyInForce, fallback.Reason), Is.EqualTo(("audit", "private repository without a StepSecurity subscription: the agent runs in audit mode and leaves sudo enabled")));
+
+            File.WriteAllText(Path.Combine(directory, "annotation.log"), "A subscription is required for private repositories" + new string(' ', 1024 * 1024));
+            Assert.That(HardenRunnerState.Read(directory).Reason, Is.Null, "a file over 1 MiB is not the agent's");
+            File.WriteAllText(Path.Combine(directory, "agent.json"), string.Empty);
+            Assert.That(HardenRunnerState.Read(directory).EgressPolicy, Is.Null);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
         }
     }
 }
