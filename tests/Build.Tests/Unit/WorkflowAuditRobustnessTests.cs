@@ -277,3 +277,53 @@ public sealed class SarifDriverTests
         }
     }
 }
+
+[TestFixture]
+public sealed class YamlGuardLimitTests
+{
+    private static string Nested(int depth) => new string('[', depth) + new string(']', depth) + "\n";
+
+    [Test]
+    public void Nesting_is_allowed_to_the_limit_and_refused_one_level_deeper()
+    {
+        Assert.That(YamlGuard.Check(Nested(YamlGuard.MaxDepth)), Is.Null);
+        Assert.That(YamlGuard.Check(Nested(YamlGuard.MaxDepth + 1)), Is.EqualTo(new YamlGuard.Problem(1, "nested deeper than 64 levels")));
+    }
+
+    private static string Tower(int levels)
+    {
+        var lines = new List<string> { "l0: &l0 [x, x, x, x, x, x, x, x, x, x]" };
+        for (var level = 1; level < levels; level++)
+        {
+            lines.Add($"l{level}: &l{level} [{string.Join(", ", Enumerable.Repeat($"*l{level - 1}", 10))}]");
+        }
+
+        return string.Join('\n', lines) + "\n";
+    }
+
+    [Test]
+    public void Aliases_count_as_what_they_expand_to_and_the_limit_holds_exactly()
+    {
+        // Each level is ten copies of the one below: 11, 111, 1 111, 11 111, 111 111 nodes, then 1 111 111.
+        Assert.That(YamlGuard.Check(Tower(5)), Is.Null, "about 124 000 nodes once expanded");
+        Assert.That(YamlGuard.Check(Tower(6)), Is.EqualTo(new YamlGuard.Problem(6, "aliases expand past 200,000 nodes (a YAML bomb?)")));
+
+        // An anchored scalar counts once per use.
+        var scalars = "s: &s x\nl: [" + string.Join(", ", Enumerable.Repeat("*s", 1000)) + "]\n";
+        Assert.That(YamlGuard.Check(scalars), Is.Null);
+    }
+
+    [Test]
+    public void Where_an_alias_is_used_is_recorded_for_findings_reached_through_it()
+    {
+        const string Text = "a: &x [1]\nb:\n  - 2\n  - *x\nc: *x\n";
+        Assert.That(YamlGuard.Check(Text, out var aliases), Is.Null);
+
+        // The root mapping starts at 0; b's sequence starts where its first "- " is.
+        var sequence = Text.IndexOf("- 2", StringComparison.Ordinal);
+        Assert.That(aliases.AtKey(0, "c"), Is.EqualTo(5));
+        Assert.That(aliases.AtKey(0, "a"), Is.Null);
+        Assert.That(aliases.AtIndex(sequence, 1), Is.EqualTo(4));
+        Assert.That(aliases.AtIndex(sequence, 0), Is.Null);
+    }
+}
