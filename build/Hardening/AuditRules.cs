@@ -47,8 +47,6 @@ public static class AuditRules
         new(Syntax, Severity.Error, "a file that is not one readable workflow: does not parse, is empty or not a mapping, holds several documents, nests too deep, uses complex keys or aliases that expand too far; a symlink or other non-regular file is skipped with a warning"),
     ];
 
-    public static AuditRule Of(string id) => All.First(rule => rule.Id == id);
-
     public const string HardenRunnerAction = "step-security/harden-runner";
     public const string CheckoutAction = "actions/checkout";
     public const string TailscaleAction = "tailscale/github-action";
@@ -63,7 +61,4 @@ public static class AuditRules
     /// <summary>True when <paramref name="uses"/> names exactly this action (any ref), not a look-alike such as owner/action-x.</summary>
     public static bool IsAction(string? uses, string action) =>
         uses is not null && uses.StartsWith(action + "@", StringComparison.OrdinalIgnoreCase);
-
-    public static bool IsActionOrSubAction(string? uses, string action) =>
-        uses is not null && (IsAction(uses, action) || uses.StartsWith(action + "/", StringComparison.OrdinalIgnoreCase));
 }
