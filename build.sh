@@ -6,7 +6,10 @@
 # build.ps1 uses the same stamp and the same rule, so switching between the two does not rebuild.
 set -euo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The warm path forks as little as it can (one find): every process started here is time on every run.
+root="${BASH_SOURCE[0]%/*}"
+[[ "$root" == "${BASH_SOURCE[0]}" ]] && root=.
+[[ "$root" == /* ]] || root="$PWD/$root"
 out="$root/build/bin/cake"
 dll="$out/Build.dll"
 stamp="$out/.built"
@@ -20,8 +23,7 @@ fi
 
 changed() {
   [[ ! -f "$dll" || ! -f "$stamp" ]] && return 0
-  [[ -n "$(cd "$root" && find build -path build/bin -prune -o -path build/obj -prune -o -newer "$stamp" -print -quit)" ]] && return 0
-  [[ -n "$(cd "$root" && find global.json build.sh build.ps1 -newer "$stamp" -print -quit 2>/dev/null)" ]]
+  [[ -n "$(find "$root/build" "$root/global.json" "$root/build.sh" "$root/build.ps1" \( -path "$root/build/bin" -o -path "$root/build/obj" \) -prune -o -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
 # ReadyToRun, off the cold path: after a build, a background `dotnet publish` (nice, at most 15 min)
@@ -57,7 +59,7 @@ if changed; then
   echo "$id" >"$stamp"
   ready_to_run "$id"
 elif [[ -s "$stamp" ]]; then
-  id="$(<"$stamp")"
+  read -r id <"$stamp" || true
   [[ -f "$root/build/bin/r2r-$id/.complete" && -f "$root/build/bin/r2r-$id/Build.dll" ]] && dll="$root/build/bin/r2r-$id/Build.dll"
 fi
 

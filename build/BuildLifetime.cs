@@ -41,7 +41,11 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             throw new CakeException(2, $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run ./build.sh --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive (./build.sh --tree lists them).");
         }
 
-        context.Log.Write(Cake.Core.Diagnostics.Verbosity.Diagnostic, Cake.Core.Diagnostics.LogLevel.Debug, "{0}", BuildInfo.CodeKind);
+        if (context.Log.Verbosity >= Cake.Core.Diagnostics.Verbosity.Diagnostic)
+        {
+            // Reading the program's own PE header costs a few milliseconds: only when asked.
+            context.Log.Write(Cake.Core.Diagnostics.Verbosity.Diagnostic, Cake.Core.Diagnostics.LogLevel.Debug, "{0}", BuildInfo.CodeKind);
+        }
 
         foreach (var notice in context.Settings.Notices)
         {
@@ -68,7 +72,6 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
-    /// <summary>The report and the step summary must be writable before any task runs, not discovered unwritable at the end.</summary>
     /// <summary>Every file the run writes is checked before any task runs: a run never ends unable to report.</summary>
     private static IEnumerable<string> OutputProblems(Build.Settings.VerifySettings settings)
     {

@@ -1,10 +1,14 @@
 using Build;
 using Build.Security;
 using Build.Settings;
+using Build.Warmup;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using Microsoft.Extensions.DependencyInjection;
+
+// On a spare core, while the host starts: see CodeWarmup.
+CodeWarmup.StartIfUseful(args);
 
 return new CakeHost()
     .UseContext<BuildContext>()

@@ -29,7 +29,8 @@ public sealed class GatewayClient : IDisposable
     private readonly VerifySettings _settings;
     private int _requestsSent;
 
-    public GatewayClient(VerifySettings settings, EgressPolicy egress, IWebProxy? proxy = null, bool retryNameResolution = false)
+    /// <param name="connect">Opens the connection instead of a socket (the in-memory warm-up); null: TCP as usual.</param>
+    public GatewayClient(VerifySettings settings, EgressPolicy egress, IWebProxy? proxy = null, bool retryNameResolution = false, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
     {
         _settings = settings;
         RetryNameResolution = retryNameResolution;
@@ -44,6 +45,7 @@ public sealed class GatewayClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, settings.Deadline.TotalSeconds)),
             AutomaticDecompression = DecompressionMethods.None,
             SslOptions = { RemoteCertificateValidationCallback = Tls.Validate },
+            ConnectCallback = connect,
         };
         _http = new HttpClient(new EgressHandler(egress, sockets)) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(BuildInfo.UserAgent);

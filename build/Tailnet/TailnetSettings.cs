@@ -37,8 +37,15 @@ public sealed record TailnetSettings
 
     public Uri Packages { get; init; } = new(DefaultPackages);
 
-    /// <summary>The Ed25519 root keys that must sign the packages site's signing keys.</summary>
-    public IReadOnlyList<byte[]> RootKeys { get; init; } = PackageSignature.EmbeddedRootKeys;
+    /// <summary>The Ed25519 root keys that must sign the packages site's signing keys (null: the embedded roots).</summary>
+    /// <remarks>The embedded roots are parsed on first use, not when settings are read: a run without a tailnet never needs them.</remarks>
+    public IReadOnlyList<byte[]> RootKeys
+    {
+        get => _rootKeys ?? PackageSignature.EmbeddedRootKeys;
+        init => _rootKeys = value;
+    }
+
+    private readonly IReadOnlyList<byte[]>? _rootKeys;
 
     /// <summary>Where the root keys came from, for failure messages.</summary>
     public string RootKeysOrigin { get; init; } = EmbeddedRootsOrigin;

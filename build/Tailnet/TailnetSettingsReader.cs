@@ -55,7 +55,7 @@ public static partial class TailnetSettingsReader
             Version = version,
             Tags = tags,
             Packages = new Uri(packages.AbsoluteUri.TrimEnd('/')),
-            RootKeys = rootKeys ?? PackageSignature.EmbeddedRootKeys,
+            RootKeys = rootKeys!,
             RootKeysOrigin = rootKeysOrigin ?? TailnetSettings.EmbeddedRootsOrigin,
             OAuthClientId = Value(source.Environment(EnvironmentNames.TsOAuthClientId)),
             OAuthSecret = Value(source.Environment(EnvironmentNames.TsOAuthSecret)),
