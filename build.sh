@@ -9,6 +9,7 @@ set -euo pipefail
 # The warm path forks as little as it can (one find): every process started here is time on every run.
 root="${BASH_SOURCE[0]%/*}"
 [[ "$root" == "${BASH_SOURCE[0]}" ]] && root=.
+[[ -z "$root" ]] && root=/
 [[ "$root" == /* ]] || root="$PWD/$root"
 out="$root/build/bin/cake"
 dll="$out/Build.dll"

@@ -25,6 +25,11 @@ public sealed class VerifyTests : GatewayFixture
         Assert.That(run.StepSummary, Does.Contain("| ChatSmoke | ✅ passed"));
         Assert.That(run.StandardOutput, Does.Contain("Verify passed"));
 
+        // The warm-up's in-memory gateway (build/Warmup) is neither contacted nor recorded nor shown.
+        // (Origins are masked in the report; the warm-up's would be "other", not loopback.)
+        Assert.That(report["egress"]!["destinations"]!.Select(destination => (string?)destination["host"]), Is.EqualTo(new[] { "loopback" }));
+        Assert.That(run.Output, Does.Not.Contain("warm"));
+
         // The same run as JUnit XML, parsed back: one testcase per task that checked something.
         var junit = System.Xml.Linq.XDocument.Parse(run.JUnit);
         var suite = junit.Root!.Element("testsuite")!;
