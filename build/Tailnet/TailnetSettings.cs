@@ -37,7 +37,7 @@ public sealed record TailnetSettings
 
     public Uri Packages { get; init; } = new(DefaultPackages);
 
-    /// <summary>The Ed25519 root keys that must sign the packages site's signing keys (null: the embedded roots).</summary>
+    /// <summary>The Ed25519 root keys that must sign the packages site's signing keys.</summary>
     /// <remarks>The embedded roots are parsed on first use, not when settings are read: a run without a tailnet never needs them.</remarks>
     public IReadOnlyList<byte[]> RootKeys
     {

@@ -55,13 +55,17 @@ public static partial class TailnetSettingsReader
             Version = version,
             Tags = tags,
             Packages = new Uri(packages.AbsoluteUri.TrimEnd('/')),
-            RootKeys = rootKeys!,
             RootKeysOrigin = rootKeysOrigin ?? TailnetSettings.EmbeddedRootsOrigin,
             OAuthClientId = Value(source.Environment(EnvironmentNames.TsOAuthClientId)),
             OAuthSecret = Value(source.Environment(EnvironmentNames.TsOAuthSecret)),
             Audience = Value(source.Environment(EnvironmentNames.TsAudience)),
             AuthKey = Value(source.Environment(EnvironmentNames.TsAuthKey)),
         };
+
+        if (rootKeys is not null)
+        {
+            settings = settings with { RootKeys = rootKeys };
+        }
 
         if (settings.OAuthSecret is { } secret && !secret.StartsWith("tskey-client-", StringComparison.Ordinal))
         {
