@@ -38,9 +38,10 @@ public sealed class FakeState(string directory)
             entry[key] = value?.DeepClone();
         }
 
-        lock (typeof(FakeState))
-        {
-            File.AppendAllText(Path.Combine(directory, "log.jsonl"), entry.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
-        }
+        // tailscale and tailscaled are separate processes appending to one log: each entry goes out in a single
+        // O_APPEND write (no buffering), so two processes' lines never interleave (AppendAllText splits long lines).
+        var line = System.Text.Encoding.UTF8.GetBytes(entry.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
+        using var log = new FileStream(Path.Combine(directory, "log.jsonl"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        log.Write(line);
     }
 }

@@ -43,9 +43,10 @@ public sealed class FakeTailnet : IDisposable
     /// <summary>A machine whose own tailscale is already up (for --tailnet=reuse).</summary>
     public void AlreadyRunning(string tags = "") => File.WriteAllText(Path.Combine(State, "backend"), "Running");
 
+    /// <summary>The complete entries so far: a line still being written (no newline yet) is left for the next look.</summary>
     public IReadOnlyList<JObject> Calls =>
         File.Exists(Path.Combine(State, "log.jsonl"))
-            ? File.ReadAllLines(Path.Combine(State, "log.jsonl")).Select(JObject.Parse).ToList()
+            ? File.ReadAllText(Path.Combine(State, "log.jsonl")).Split('\n')[..^1].Select(JObject.Parse).ToList()
             : [];
 
     public IEnumerable<string[]> CliCalls =>
