@@ -34,23 +34,37 @@ for ($i = 0; $i -lt $args.Count; $i++) {
     $arguments.Add($argument)
 }
 
+# As in build.sh, a new .NET SDK or runtime counts as a change: the ReadyToRun copy carries its runtime.
+$dotnetRoot = $env:DOTNET_ROOT
+if (-not $dotnetRoot) {
+    $dotnet = Get-Item (Get-Command dotnet).Source
+    if ($dotnet.LinkTarget) { $dotnet = $dotnet.ResolveLinkTarget($true) }
+    $dotnetRoot = Split-Path $dotnet.FullName
+}
+
 function Test-Changed {
     if (-not (Test-Path $dll) -or -not (Test-Path $stamp)) { return $true }
     $built = (Get-Item -Force $stamp).LastWriteTimeUtc
+    foreach ($dotnetPart in 'sdk', 'shared/Microsoft.NETCore.App') {
+        $part = Join-Path $dotnetRoot $dotnetPart
+        if ((Test-Path $part) -and (Get-Item -Force $part).LastWriteTimeUtc -gt $built) { return $true }
+    }
     $inputs = @(Get-Item -Path (Join-Path $root 'build')) + @(Get-ChildItem -Path (Join-Path $root 'build') -Recurse -Force |
             Where-Object { $_.FullName -notmatch '[\\/]build[\\/](bin|obj)([\\/]|$)' }) +
         @('global.json', 'build.sh', 'build.ps1' | ForEach-Object { Join-Path $root $_ } | Where-Object { Test-Path $_ } | Get-Item -Force)
     return [bool]($inputs | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
 }
 
-# ReadyToRun off the cold path, as in build.sh: a background publish into build/bin/r2r-<stamp id>/,
-# used by warm runs once .complete is written; not in CI, nor with VERIFY_READY_TO_RUN=0.
+# ReadyToRun off the cold path, as in build.sh: a background publish of a self-contained composite image
+# into build/bin/r2r-<stamp id>/ (from a fresh build/obj/r2r/), used by warm runs once .complete is written;
+# not in CI, nor with VERIFY_READY_TO_RUN=0.
 function Start-ReadyToRun([string]$id) {
     if ($env:CI -eq 'true' -or $env:GITHUB_ACTIONS -or $env:VERIFY_READY_TO_RUN -eq '0') { return }
     $work = Join-Path $root 'build/obj/r2r'
+    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
     New-Item -ItemType Directory -Force -Path $work | Out-Null
-    $publish = @('publish', (Join-Path $root 'build/Build.csproj'), '--configuration', 'Release', '--use-current-runtime', '--self-contained', 'false',
-        '-p:PublishReadyToRun=true', "-p:NuGetLockFilePath=$work/packages.lock.json", "-p:BaseIntermediateOutputPath=$work/",
+    $publish = @('publish', (Join-Path $root 'build/Build.csproj'), '--configuration', 'Release', '--use-current-runtime', '--self-contained', 'true',
+        '-p:PublishReadyToRun=true', '-p:PublishReadyToRunComposite=true', "-p:NuGetLockFilePath=$work/packages.lock.json", "-p:BaseIntermediateOutputPath=$work/",
         "-p:ReadyToRunStamp=$id", '--output', (Join-Path $root "build/bin/r2r-$id"), '--nologo', '--verbosity', 'quiet') |
         ForEach-Object { if ($_ -match '\s') { '"' + $_ + '"' } else { $_ } }
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $publish -PassThru `
@@ -74,7 +88,11 @@ if (Test-Changed) {
 }
 elseif ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
     $r2r = Join-Path $root "build/bin/r2r-$id"
-    if ((Test-Path (Join-Path $r2r '.complete')) -and (Test-Path (Join-Path $r2r 'Build.dll'))) { $dll = Join-Path $r2r 'Build.dll' }
+    $program = Join-Path $r2r $(if ($env:OS -eq 'Windows_NT') { 'Build.exe' } else { 'Build' })
+    if ((Test-Path (Join-Path $r2r '.complete')) -and (Test-Path $program)) {
+        & $program @arguments
+        exit $LASTEXITCODE
+    }
 }
 
 & dotnet $dll @arguments

@@ -22,25 +22,38 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# A new .NET SDK or runtime counts as a change too: the ReadyToRun copy carries the runtime it was built
+# with, and must not keep an old one (security fixes) after the machine's .NET is updated.
+dotnet_root="${DOTNET_ROOT:-}"
+if [[ -z "$dotnet_root" ]]; then
+  hash dotnet && dotnet_root="${BASH_CMDS[dotnet]}"
+  [[ -L "$dotnet_root" ]] && dotnet_root="$(readlink -f "$dotnet_root")"
+  dotnet_root="${dotnet_root%/*}"
+fi
+
 changed() {
   [[ ! -f "$dll" || ! -f "$stamp" ]] && return 0
+  [[ "$dotnet_root/sdk" -nt "$stamp" || "$dotnet_root/shared/Microsoft.NETCore.App" -nt "$stamp" ]] && return 0
   [[ -n "$(find "$root/build" "$root/global.json" "$root/build.sh" "$root/build.ps1" \( -path "$root/build/bin" -o -path "$root/build/obj" \) -prune -o -newer "$stamp" -print -quit 2>/dev/null)" ]]
 }
 
-# ReadyToRun, off the cold path: after a build, a background `dotnet publish` (nice, at most 15 min)
-# precompiles the same sources into build/bin/r2r-<stamp id>/; a warm run uses it once it is complete
-# (.complete is written last) and belongs to the current stamp. Not in CI (a runner runs once), nor
-# with VERIFY_READY_TO_RUN=0. Its restore (for this machine's runtime) writes its own lock file and
-# assets under build/obj/r2r/, so the committed packages.lock.json is never rewritten.
+# ReadyToRun, off the cold path: after a build, a background `dotnet publish` (nice, at most 15 min) compiles
+# the program and the .NET runtime it runs on into one self-contained composite image in build/bin/r2r-<stamp
+# id>/ (about 130 MB; see README, Performance); a warm run starts it once it is complete (.complete is written
+# last, after the copy has started once) and belongs to the current stamp. Not in CI (a runner runs once), nor
+# with VERIFY_READY_TO_RUN=0. Its restore (for this machine's runtime) starts afresh in build/obj/r2r/ (reusing
+# it can leave the runtime out of the copy) with its own lock file, so packages.lock.json is never rewritten.
 ready_to_run() {
   [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-1}" == "0" ]] && return 0
   local id="$1" target="$root/build/bin/r2r-$1" limit=()
   command -v timeout >/dev/null 2>&1 && limit=(timeout 900)
+  rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
   (
-    nice -n 10 "${limit[@]}" dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false \
-      -p:PublishReadyToRun=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" \
-      -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet >"$root/build/obj/r2r/publish.log" 2>&1 || rm -rf "$target"
+    nice -n 10 "${limit[@]}" dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained true \
+      -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
+      -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
+      >"$root/build/obj/r2r/publish.log" 2>&1 || rm -rf "$target"
   ) </dev/null >/dev/null 2>&1 &
 }
 
@@ -61,7 +74,7 @@ if changed; then
   ready_to_run "$id"
 elif [[ -s "$stamp" ]]; then
   read -r id <"$stamp" || true
-  [[ -f "$root/build/bin/r2r-$id/.complete" && -f "$root/build/bin/r2r-$id/Build.dll" ]] && dll="$root/build/bin/r2r-$id/Build.dll"
+  [[ -f "$root/build/bin/r2r-$id/.complete" && -x "$root/build/bin/r2r-$id/Build" ]] && exec "$root/build/bin/r2r-$id/Build" "$@"
 fi
 
 exec dotnet "$dll" "$@"

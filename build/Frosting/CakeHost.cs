@@ -88,9 +88,16 @@ public sealed class CakeHost
 
     public int Run(IEnumerable<string> args)
     {
+        var arguments = args.ToList();
+        var hostOptions = new HostOptions(_entryAssembly, DefaultTarget);
+        if (CanonicalCommandLine.TryRead(arguments) is { } canonical)
+        {
+            return HostCommand.Run(_services, hostOptions, canonical.Settings, canonical.Remaining);
+        }
+
         var registrar = new TypeRegistrar();
         registrar.RegisterInstance(typeof(IServiceCollection), _services);
-        registrar.RegisterInstance(typeof(HostOptions), new HostOptions(_entryAssembly, DefaultTarget));
+        registrar.RegisterInstance(typeof(HostOptions), hostOptions);
 
         var app = new CommandApp<HostCommand>(registrar);
         app.Configure(config =>
@@ -101,7 +108,6 @@ public sealed class CakeHost
 
         try
         {
-            var arguments = args.ToList();
             var code = app.Run(arguments);
             if (_helpText is not null && arguments.Any(argument => argument is "--help" or "-h" or "-?"))
             {

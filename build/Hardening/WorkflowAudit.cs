@@ -18,7 +18,7 @@ public static partial class WorkflowAudit
     private static readonly string[] SkippedFolders = [".git", "bin", "obj", "node_modules", "artifacts", ".benchmark"];
 
     /// <summary>Audits the workflow files of a folder and the composite actions of the repository.</summary>
-    public static WorkflowAuditResult AuditDirectory(string directory, string displayRoot, string? actionsRoot = null)
+    public static WorkflowAuditResult AuditDirectory(string directory, string displayRoot, string? actionsRoot = null, AuditCache? cache = null)
     {
         var findings = new List<AuditFinding>();
         var files = 0;
@@ -29,7 +29,7 @@ public static partial class WorkflowAudit
                 if (entry.Name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || entry.Name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
                 {
                     files++;
-                    findings.AddRange(AuditEntry(entry, displayRoot, AuditFile));
+                    findings.AddRange(AuditEntry(entry, displayRoot, "workflow", AuditFile, cache));
                 }
             }
         }
@@ -37,7 +37,7 @@ public static partial class WorkflowAudit
         foreach (var action in ActionFiles(actionsRoot, directory))
         {
             files++;
-            findings.AddRange(AuditEntry(action, displayRoot, AuditAction));
+            findings.AddRange(AuditEntry(action, displayRoot, "action", AuditAction, cache));
         }
 
         return new WorkflowAuditResult(files, findings);
@@ -82,7 +82,7 @@ public static partial class WorkflowAudit
     }
 
     /// <summary>A symlink, pipe or device is never opened; anything that goes wrong is this file's finding.</summary>
-    private static IReadOnlyList<AuditFinding> AuditEntry(FileSystemInfo entry, string displayRoot, Func<string, string, IReadOnlyList<AuditFinding>> audit)
+    private static IReadOnlyList<AuditFinding> AuditEntry(FileSystemInfo entry, string displayRoot, string kind, Func<string, string, IReadOnlyList<AuditFinding>> audit, AuditCache? cache)
     {
         var path = DisplayPath(entry.FullName, displayRoot);
         if (entry.LinkTarget is not null)
@@ -103,7 +103,8 @@ public static partial class WorkflowAudit
 
         try
         {
-            return audit(path, File.ReadAllText(file.FullName));
+            var text = File.ReadAllText(file.FullName);
+            return cache is null ? audit(path, text) : cache.GetOrAudit(kind, file.FullName, path, text, audit);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -56,6 +56,7 @@ public static class SettingsReader
             DeepHealth = ReadFlag(source, ArgumentNames.DeepHealth, problems),
             Stream = ReadFlag(source, ArgumentNames.Stream, problems),
             IsGitHubActions = isGitHubActions,
+            IsCi = isCi,
             StepSummaryPath = NullIfEmpty(source.Environment(EnvironmentNames.GitHubStepSummary)),
             WorkflowsDirectory = ReadWorkflows(source, problems),
             WorkflowsGiven = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) is not null,

@@ -41,6 +41,9 @@ public sealed record VerifySettings
 
     public bool IsGitHubActions { get; init; }
 
+    /// <summary>On GitHub Actions, or CI=true: a machine that runs once (no audit cache, longer default deadline).</summary>
+    public bool IsCi { get; init; }
+
     public string WorkflowsDirectory { get; init; } = SettingsReader.DefaultWorkflows;
 
     /// <summary>Where Harden writes its SARIF file; null when not asked.</summary>

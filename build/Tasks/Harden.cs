@@ -21,7 +21,8 @@ public sealed class Harden : VerificationTask
             throw new CheckFailedException(Failure.Of(FailureClass.NoWorkflows, $"{settings.WorkflowsDirectory} does not exist and this program is not inside its repository"));
         }
 
-        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path);
+        var cache = settings.IsCi ? null : AuditCache.ForThisProgram();
+        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path, cache);
         var folder = Path.GetRelativePath(displayRoot, settings.WorkflowsDirectory) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : settings.WorkflowsDirectory;
         context.Facts.Findings.AddRange(findings);
         foreach (var finding in findings)

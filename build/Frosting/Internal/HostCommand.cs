@@ -15,11 +15,15 @@ namespace Cake.Frosting.Internal;
 /// <summary>Builds the services, registers the tasks with Cake's engine and runs the targets.</summary>
 internal sealed class HostCommand(IServiceCollection services, HostOptions options) : Command<HostSettings>
 {
-    public override int Execute(CommandContext context, HostSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, HostSettings settings, CancellationToken cancellationToken) =>
+        Run(services, options, settings, context.Remaining);
+
+    /// <summary>The run itself, for a command line read by Spectre or by <see cref="CanonicalCommandLine"/>.</summary>
+    public static int Run(IServiceCollection services, HostOptions options, HostSettings settings, IRemainingArguments remaining)
     {
         var targets = settings.Targets.Length > 0 ? settings.Targets : [options.DefaultTarget];
-        services.AddSingleton<ICakeArguments>(context.Remaining.ToCakeArguments(targets, null));
-        services.AddSingleton(context.Remaining);
+        services.AddSingleton<ICakeArguments>(remaining.ToCakeArguments(targets, null));
+        services.AddSingleton(remaining);
         using var provider = services.BuildServiceProvider();
 
         var log = provider.GetRequiredService<ICakeLog>();

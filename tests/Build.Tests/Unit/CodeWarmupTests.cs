@@ -11,18 +11,17 @@ namespace Build.Tests.Unit;
 public sealed class CodeWarmupTests
 {
     [Test]
-    public void One_warm_up_draws_audits_and_probes_to_the_end_without_a_network()
+    public void One_warm_up_probes_and_draws_to_the_end_without_a_network()
     {
         // The gateway's name ends in .invalid: any name lookup or socket would fail and throw here.
         var steps = CodeWarmup.RunOnce();
 
         Assert.Multiple(() =>
         {
-            Assert.That(steps, Has.Count.EqualTo(4));
-            Assert.That(int.Parse(steps[0].Split(' ')[0]), Is.GreaterThan(5), "the step header and the summary table were not drawn");
-            Assert.That(steps[1], Does.Match(@"^\d+ finding\(s\)$"));
-            Assert.That(steps[2], Does.StartWith("/health/liveliness answered 200").And.EndWith("LiteLLM 0.0.0, database Not connected"));
-            Assert.That(steps[3], Does.StartWith("warm-up answered in").And.Contain("1/1/2 tokens"));
+            Assert.That(steps, Has.Count.EqualTo(3));
+            Assert.That(steps[0], Does.StartWith("/health/liveliness answered 200").And.EndWith("LiteLLM 0.0.0, database Not connected"));
+            Assert.That(steps[1], Does.StartWith("warm-up answered in").And.Contain("1/1/2 tokens"));
+            Assert.That(int.Parse(steps[2].Split(' ')[0]), Is.GreaterThan(3), "the summary table was not drawn");
         });
     }
 
