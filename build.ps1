@@ -35,19 +35,21 @@ for ($i = 0; $i -lt $args.Count; $i++) {
 }
 
 # As in build.sh, a new .NET SDK or runtime counts as a change: the ReadyToRun copy carries its runtime.
-$dotnetRoot = $env:DOTNET_ROOT
-if (-not $dotnetRoot) {
+# Where .NET lives is noted at build time in .dotnet-root, beside the stamp (both scripts read it).
+function Get-DotnetRoot {
+    if ($env:DOTNET_ROOT) { return $env:DOTNET_ROOT }
     $dotnet = Get-Item (Get-Command dotnet).Source
     if ($dotnet.LinkTarget) { $dotnet = $dotnet.ResolveLinkTarget($true) }
-    $dotnetRoot = Split-Path $dotnet.FullName
+    return Split-Path $dotnet.FullName
 }
 
 function Test-Changed {
     if (-not (Test-Path $dll) -or -not (Test-Path $stamp)) { return $true }
     $built = (Get-Item -Force $stamp).LastWriteTimeUtc
+    $dotnetRoot = "$(Get-Content -TotalCount 1 -ErrorAction SilentlyContinue (Join-Path $out '.dotnet-root'))".Trim()
     foreach ($dotnetPart in 'sdk', 'shared/Microsoft.NETCore.App') {
-        $part = Join-Path $dotnetRoot $dotnetPart
-        if ((Test-Path $part) -and (Get-Item -Force $part).LastWriteTimeUtc -gt $built) { return $true }
+        $part = if ($dotnetRoot) { Join-Path $dotnetRoot $dotnetPart }
+        if ($part -and (Test-Path $part) -and (Get-Item -Force $part).LastWriteTimeUtc -gt $built) { return $true }
     }
     $inputs = @(Get-Item -Path (Join-Path $root 'build')) + @(Get-ChildItem -Path (Join-Path $root 'build') -Recurse -Force |
             Where-Object { $_.FullName -notmatch '[\\/]build[\\/](bin|obj)([\\/]|$)' }) +
@@ -83,6 +85,7 @@ if (Test-Changed) {
     }
     Get-ChildItem -Path (Join-Path $root 'build/bin') -Directory -Filter 'r2r-*' | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
     $id = "$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())-$PID-$(Get-Random)"
+    Set-Content -Path (Join-Path $out '.dotnet-root') -Value (Get-DotnetRoot)
     Set-Content -Path $stamp -Value $id
     Start-ReadyToRun $id
 }

@@ -80,6 +80,49 @@ public sealed partial class BootstrapTests
     }
 
     [Test]
+    public void A_new_dotnet_or_a_deleted_input_rebuilds_from_either_script()
+    {
+        var warm = BuildRun.Start(["--version"], withReport: false);
+        Assert.That(warm.ExitCode, Is.EqualTo(0), warm.ToString());
+        var realRoot = File.ReadAllText(Repository.PathOf("build/bin/cake/.dotnet-root")).Trim();
+        Assert.That(File.Exists(Path.Combine(realRoot, "dotnet")) || File.Exists(Path.Combine(realRoot, "dotnet.exe")), Is.True, $"{realRoot} is not where dotnet lives");
+
+        // A stand-in for the machine's .NET, its folders older than the stamp: nothing to do.
+        var fake = Directory.CreateTempSubdirectory("dotnet-root-").FullName;
+        var sdk = Directory.CreateDirectory(Path.Combine(fake, "sdk")).FullName;
+        var runtime = Directory.CreateDirectory(Path.Combine(fake, "shared", "Microsoft.NETCore.App")).FullName;
+        void PointAtFake()
+        {
+            Directory.SetLastWriteTimeUtc(sdk, DateTime.UtcNow.AddDays(-30));
+            Directory.SetLastWriteTimeUtc(runtime, DateTime.UtcNow.AddDays(-30));
+            File.WriteAllText(Repository.PathOf("build/bin/cake/.dotnet-root"), fake + "\n");
+        }
+
+        PointAtFake();
+        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Not.Contain("Building"));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1").StandardError, Does.Not.Contain("Building"));
+
+        // A new SDK, then a new runtime: the next run of either script rebuilds, and notes the real .NET again.
+        Directory.SetLastWriteTimeUtc(sdk, DateTime.UtcNow.AddMinutes(1));
+        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Contain("Building the build program"));
+        Assert.That(File.ReadAllText(Repository.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
+        PointAtFake();
+        Directory.SetLastWriteTimeUtc(runtime, DateTime.UtcNow.AddMinutes(1));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1").StandardError, Does.Contain("Building the build program"));
+        Assert.That(File.ReadAllText(Repository.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
+
+        // A file deleted from a nested folder of build/ changes only that folder: still a change.
+        var scratch = Repository.PathOf("build/Tasks/deleted-input.tmp");
+        File.WriteAllText(scratch, "x");
+        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Contain("Building the build program"));
+        Thread.Sleep(1100);
+        File.Delete(scratch);
+        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Contain("Building the build program"));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1").StandardError, Does.Not.Contain("Building"));
+        Directory.Delete(fake, recursive: true);
+    }
+
+    [Test]
     public void A_ReadyToRun_copy_is_published_in_the_background_and_warm_runs_use_it_once_complete()
     {
         var background = new Dictionary<string, string> { ["VERIFY_READY_TO_RUN"] = "1", ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty };
