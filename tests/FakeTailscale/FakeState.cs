@@ -38,10 +38,24 @@ public sealed class FakeState(string directory)
             entry[key] = value?.DeepClone();
         }
 
-        // tailscale and tailscaled are separate processes appending to one log: each entry goes out in a single
-        // O_APPEND write (no buffering), so two processes' lines never interleave (AppendAllText splits long lines).
+        // tailscale and tailscaled are separate processes appending to one log. .NET's FileMode.Append seeks to
+        // the end rather than opening with O_APPEND, so two writers can land on the same offset and one line
+        // overwrite the other: each entry is written whole, under an exclusive lock (FileShare.None is a
+        // flock between .NET processes), retried for at most 5 s.
         var line = System.Text.Encoding.UTF8.GetBytes(entry.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
-        using var log = new FileStream(Path.Combine(directory, "log.jsonl"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
-        log.Write(line);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            try
+            {
+                using var log = new FileStream(Path.Combine(directory, "log.jsonl"), FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
+                log.Write(line);
+                return;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Mutation testing of Gateway/, Security/, Settings/ and Hardening/ with Stryker.NET 5.1.0.
+# Mutation testing of Gateway/, Security/, Settings/ and Hardening/ (and, when named, Frosting/) with Stryker.NET 5.1.0.
 # Not run by CI: it takes minutes. Usage: tests/mutation/run.sh [FOLDER...]
-# With folder names (Gateway, Security, Settings, Hardening) only those are mutated and scored.
+# With folder names (Gateway, Security, Settings, Hardening, Frosting) only those are mutated and scored.
 # It installs Stryker into .stryker-tool/ (git-ignored), runs it once over the four folders with the
 # in-process tests (the end-to-end tests start the built program, which no in-process mutant reaches),
 # and prints a score per folder: killed / (killed + survived + timeout + no coverage). Mutants Stryker
@@ -24,8 +24,8 @@ folders=("$@")
 mutate=()
 for folder in "${folders[@]}"; do
   case "$folder" in
-    Gateway|Security|Settings|Hardening) mutate+=(--mutate "**/$folder/**/*.cs") ;;
-    *) echo "Error: unknown folder $folder. Fix: name one or more of Gateway, Security, Settings, Hardening." >&2; exit 2 ;;
+    Gateway|Security|Settings|Hardening|Frosting) mutate+=(--mutate "**/$folder/**/*.cs") ;;
+    *) echo "Error: unknown folder $folder. Fix: name one or more of Gateway, Security, Settings, Hardening, Frosting." >&2; exit 2 ;;
   esac
 done
 "$tool/dotnet-stryker" --config-file stryker-config.json --output "$output" "${mutate[@]}"
@@ -37,11 +37,11 @@ report = json.load(open(sys.argv[1]))
 counts = collections.defaultdict(collections.Counter)
 for path, data in report["files"].items():
     parts = path.replace("\\", "/").split("/")
-    folder = next((p for p in ("Gateway", "Security", "Settings", "Hardening") if p in parts), None)
+    folder = next((p for p in ("Gateway", "Security", "Settings", "Hardening", "Frosting") if p in parts), None)
     if folder:
         for mutant in data["mutants"]:
             counts[folder][mutant["status"]] += 1
-goals = {"Gateway": 80, "Security": 80, "Settings": 80, "Hardening": 85}
+goals = {"Gateway": 80, "Security": 80, "Settings": 80, "Hardening": 85, "Frosting": 80}
 failed = False
 print(f"{'folder':<10} {'score':>6} {'goal':>5}  killed survived timeout no-coverage compile-error ignored")
 for folder in sys.argv[2:]:

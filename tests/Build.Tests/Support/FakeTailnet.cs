@@ -46,8 +46,25 @@ public sealed class FakeTailnet : IDisposable
     /// <summary>The complete entries so far: a line still being written (no newline yet) is left for the next look.</summary>
     public IReadOnlyList<JObject> Calls =>
         File.Exists(Path.Combine(State, "log.jsonl"))
-            ? File.ReadAllText(Path.Combine(State, "log.jsonl")).Split('\n')[..^1].Select(JObject.Parse).ToList()
+            ? ReadLog().Split('\n')[..^1].Select(JObject.Parse).ToList()
             : [];
+
+    /// <summary>The fakes write the log under an exclusive lock (see FakeState): a read that meets one waits, at most 5 s.</summary>
+    private string ReadLog()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(State, "log.jsonl"));
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
+        }
+    }
 
     public IEnumerable<string[]> CliCalls =>
         Calls.Where(call => (string?)call["role"] == "tailscale").Select(call => call["args"]!.Select(arg => arg.ToString()).ToArray());
