@@ -2,18 +2,16 @@ using Build.Gateway;
 using Build.Reporting;
 using Build.Security;
 using Build.Settings;
-using Cake.Cli;
-using Cake.Core.Diagnostics;
 using Spectre.Console;
 
 namespace Build.Warmup;
 
 /// <summary>
-/// Much of a warm run's time is the JIT compiling generic code that ReadyToRun cannot precompile (async
-/// state machines over the framework's builders, collections of value types). While the main thread starts
-/// the host and audits the workflows, a background thread runs the gateway probes once against an in-memory
-/// gateway (no socket, no name lookup, no key) and draws a summary table, so the real checks find that code
-/// compiled. Nothing it produces is kept.
+/// A warm run spends much of its time on first-use work: loading types, static initialisation, Polly's
+/// option validation, Spectre's first table layout, and, without the ReadyToRun copy, the JIT. While the
+/// main thread starts the host and audits the workflows, a background thread runs the gateway probes once
+/// against an in-memory gateway (no socket, no name lookup, no key) and draws a summary table, so the real
+/// checks and Summary find that work done. Nothing it produces is kept.
 /// </summary>
 public static class CodeWarmup
 {

@@ -32,7 +32,6 @@ internal sealed class StepHeaderPrinter(IAnsiConsole console) : ICakeReportPrint
         if (DrawnHeader(name, console.Profile.Width, console.Profile.Capabilities.Unicode) is { } header)
         {
             console.Profile.Out.Writer.Write(header);
-            console.Profile.Out.Writer.Flush();
             return;
         }
 

@@ -85,6 +85,47 @@ public sealed class AuditCacheTests
         });
     }
 
+    [TestCase("\n1:x\n2\n", "\n1:x\nx\n", TestName = "a count that is no number")]
+    [TestCase("\n1:x\n2\n", "\n1:x\n-1\n", TestName = "a negative count")]
+    [TestCase("\n1:x\n2\n", "\n1:x\n100001\n", TestName = "a count past the limit")]
+    [TestCase("\n1:x\n2\n", "\n1:x\n3\n", TestName = "a count larger than the findings")]
+    [TestCase("end\n", "END\n", TestName = "no end marker")]
+    [TestCase("audit-cache 2\n", "audit-cache 2\n99999999999", TestName = "a field longer than any file")]
+    [TestCase("audit-cache 2\n", "audit-cache 2\n12x", TestName = "a length without its colon")]
+    [TestCase("\n8:workflow\n", "X8:workflow\n", TestName = "a field not ended by a new line")]
+    public void Audits_again_when_an_entry_is_altered(string original, string altered)
+    {
+        var cache = new AuditCache(_folder, Guid.NewGuid());
+        cache.GetOrAudit("workflow", "/r/a.yml", "a.yml", "x", Audit);
+        var entry = Directory.GetFiles(_folder).Single();
+        var whole = File.ReadAllText(entry);
+        Assert.That(whole, Does.Contain(original), "the entry's layout changed: update this test");
+        File.WriteAllText(entry, whole.Replace(original, altered, StringComparison.Ordinal));
+
+        Assert.That(cache.GetOrAudit("workflow", "/r/a.yml", "a.yml", "x", Audit), Is.EqualTo(OddFindings));
+        Assert.That(_audits, Is.EqualTo(2), "an altered entry was trusted");
+    }
+
+    [Test]
+    public void Keeps_its_own_folder_beside_the_program_keyed_by_the_program_build()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, ".audit-cache");
+        var path = $"/r/{Guid.NewGuid():N}.yml";
+        try
+        {
+            AuditCache.ForThisProgram().GetOrAudit("workflow", path, "a.yml", "x", Audit);
+            AuditCache.ForThisProgram().GetOrAudit("workflow", path, "a.yml", "x", Audit);
+            Assert.That(Directory.GetFiles(folder).Select(File.ReadAllText), Has.Some.Contain(typeof(AuditCache).Assembly.ManifestModule.ModuleVersionId.ToString("N")));
+            new AuditCache(folder, Guid.NewGuid()).GetOrAudit("workflow", path, "a.yml", "x", Audit);
+
+            Assert.That(_audits, Is.EqualTo(2), "the same program build shares entries; another build does not");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Test]
     public void Audits_again_when_an_entry_is_cut_short()
     {
@@ -133,7 +174,25 @@ public sealed class AuditCacheTests
             cache.GetOrAudit("workflow", $"/r/{index}.yml", $"{index}.yml", "x", Audit);
         }
 
-        Assert.That(Directory.GetFiles(_folder), Has.Length.InRange(AuditCache.MaxEntries / 2, AuditCache.MaxEntries));
+        // Full at the 129th entry: the 64 written longest ago go, then 20 more come.
+        Assert.That(Directory.GetFiles(_folder), Has.Length.EqualTo((AuditCache.MaxEntries / 2) + 20));
+        var audits = _audits;
+        cache.GetOrAudit("workflow", $"/r/{AuditCache.MaxEntries + 19}.yml", $"{AuditCache.MaxEntries + 19}.yml", "x", Audit);
+        Assert.That(_audits, Is.EqualTo(audits), "the newest entry was dropped");
+        cache.GetOrAudit("workflow", "/r/0.yml", "0.yml", "x", Audit);
+        Assert.That(_audits, Is.EqualTo(audits + 1), "the oldest entry was kept");
+    }
+
+    [Test]
+    public void Does_not_drop_entries_below_its_limit()
+    {
+        var cache = new AuditCache(_folder, Guid.NewGuid());
+        for (var index = 0; index < AuditCache.MaxEntries; index++)
+        {
+            cache.GetOrAudit("workflow", $"/r/{index}.yml", $"{index}.yml", "x", Audit);
+        }
+
+        Assert.That(Directory.GetFiles(_folder), Has.Length.EqualTo(AuditCache.MaxEntries));
     }
 
     [Test]

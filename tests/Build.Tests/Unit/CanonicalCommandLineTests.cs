@@ -37,6 +37,7 @@ public sealed class CanonicalCommandLineTests
         ["--whatif"],
         ["--description"],
         ["--descriptions"],
+        ["--showdescription"],
         ["--version"],
         ["--ver"],
         ["--tree=false", "--target=Verify"],
@@ -74,6 +75,8 @@ public sealed class CanonicalCommandLineTests
         ["---x=1"],
         ["--litellm-url:http://127.0.0.1:1"],
         ["--help=x"],
+        ["-xexclusive"],
+        ["xxtarget=Verify"],
     ];
 
     private static IEnumerable<TestCaseData> CanonicalCases() => Canonical.Select(args => new TestCaseData((object)args).SetArgDisplayNames(Show(args)));
