@@ -51,6 +51,24 @@ public sealed class AuditCacheTests
     }
 
     [Test]
+    public void Remembers_a_file_without_findings_too()
+    {
+        var cache = new AuditCache(_folder, Guid.NewGuid());
+        var audits = 0;
+        IReadOnlyList<AuditFinding> Clean(string path, string text)
+        {
+            audits++;
+            return [];
+        }
+
+        cache.GetOrAudit("workflow", "/r/clean.yml", "clean.yml", "on: push", Clean);
+        var second = cache.GetOrAudit("workflow", "/r/clean.yml", "clean.yml", "on: push", Clean);
+
+        Assert.That(second, Is.Empty);
+        Assert.That(audits, Is.EqualTo(1), "most workflows have no findings: they must be remembered as well");
+    }
+
+    [Test]
     public void Audits_again_when_any_input_changes()
     {
         var program = Guid.NewGuid();
