@@ -74,7 +74,7 @@ ready_to_run() {
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
   (
-    nice -n 10 "${limit[@]}" dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained true \
+    nice -n 10 ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained true \
       -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
       -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
       >"$root/build/obj/r2r/publish.log" 2>&1 || rm -rf "$target"
