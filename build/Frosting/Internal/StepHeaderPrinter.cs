@@ -28,7 +28,7 @@ internal sealed class StepHeaderPrinter(IAnsiConsole console) : ICakeReportPrint
         }
 
         // The same characters Cake's printer draws (a padded one-column table with a double border; compared
-        // in the tests), written directly: laying out the first Spectre table of a run costs about 35 ms of JIT.
+        // in the tests), written directly: laying out the first Spectre table of a run costs about 35 ms.
         if (DrawnHeader(name, console.Profile.Width, console.Profile.Capabilities.Unicode) is { } header)
         {
             console.Profile.Out.Writer.Write(header);
@@ -44,7 +44,7 @@ internal sealed class StepHeaderPrinter(IAnsiConsole console) : ICakeReportPrint
 
     public void WriteSkippedStep(string name, Verbosity verbosity) => _inner.WriteSkippedStep(name, verbosity);
 
-    /// <summary>Cake's step header as text, or null where only Spectre knows the layout (no Unicode, a name that wraps, markup).</summary>
+    /// <summary>Cake's step header as text, or null where only Spectre knows the layout (no Unicode, a name it would cut, markup).</summary>
     internal static string? DrawnHeader(string name, int consoleWidth, bool unicode)
     {
         var width = Math.Min(HeaderWidth, consoleWidth);
