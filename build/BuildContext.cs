@@ -60,6 +60,12 @@ public sealed class BuildContext : FrostingContext
 
     public bool ReportPublished { get; set; }
 
+    /// <summary>The run's one verdict, once the last task has ended (see <see cref="Conclude"/>).</summary>
+    public RunVerdict? Verdict { get; private set; }
+
+    /// <summary>Computes the verdict from the task results the first time it is asked for; every output reads this one.</summary>
+    public RunVerdict Conclude() => Verdict ??= RunVerdict.From(Results);
+
     /// <summary>The targets asked for run no check (--exclusive on an aggregate): refused, and reported as such.</summary>
     public bool NoCheckRequested { get; set; }
 

@@ -145,12 +145,20 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         context.DisconnectTailnet();
 
         // A dry run, --tree or a settings stop ran no task: nothing to report, nothing left behind.
-        if (!context.ReportPublished && (context.Results.All.Count > 0 || context.NoCheckRequested))
+        var ran = context.Results.All.Count > 0 || context.NoCheckRequested;
+        if (!context.ReportPublished && ran)
         {
             RunPublisher.Publish(context, printTable: false);
         }
 
         context.DisposeClients();
         _signals.ForEach(registration => registration.Dispose());
+
+        // The target (a check, or Summary) ends the run with the verdict; should a run reach here otherwise,
+        // the exit code still follows the verdict the outputs were written from.
+        if (ran && info.ThrownException is null)
+        {
+            context.Conclude().ThrowIfFailed();
+        }
     }
 }

@@ -3,14 +3,26 @@ using Newtonsoft.Json.Linq;
 
 namespace Build.Gateway;
 
-/// <summary>One real chat completion: passes only when <c>choices[0].message.content</c> is non-empty text.</summary>
+/// <summary>
+/// One real chat completion. Passes only on positive proof: the answer is LiteLLM's (an x-litellm-* header) or
+/// OpenAI's shape (<c>object</c> "chat.completion", or "chat.completion.chunk" per streamed frame), carries no
+/// <c>error</c> anywhere, ends with a known <c>finish_reason</c>, and <c>choices[0].message.content</c> (or the
+/// streamed deltas) is non-empty text.
+/// </summary>
 public sealed class ChatProbe(GatewayClient client)
 {
+    /// <summary>OpenAI's finish reasons for a completed answer (function_call is tool_calls' older name).</summary>
+    public static readonly IReadOnlyList<string> FinishReasons = ["stop", "length", "tool_calls", "content_filter", "function_call"];
+
+    /// <summary>Headers LiteLLM sets on every answer it produced (docs/my-website/docs/proxy/response_headers.md).</summary>
+    private static readonly string[] LiteLlmHeaders = ["x-litellm-version", "x-litellm-call-id", "x-litellm-model-id"];
+
     public const string CompletionsPath = "/v1/chat/completions";
     public const string ModelsPath = "/v1/models";
     public const string Prompt = "Reply with the single word: pong";
 
-    public async Task<ChatOutcome> RunAsync(string model, int maxTokens, bool stream, CancellationToken cancellationToken)
+    /// <param name="healthAnswer">The health path's body: a chat answer that is the same body is a catch-all's.</param>
+    public async Task<ChatOutcome> RunAsync(string model, int maxTokens, bool stream, CancellationToken cancellationToken, string? healthAnswer = null)
     {
         var request = new JObject
         {
@@ -29,16 +41,14 @@ public sealed class ChatProbe(GatewayClient client)
             throw new CheckFailedException(await ClassifyErrorAsync(answer, model, cancellationToken));
         }
 
-        var parsed = stream || (answer.ContentType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) ?? false)
-            ? StreamedAnswer.Parse(answer.Body)
-            : PlainAnswer(answer);
-
-        if (string.IsNullOrWhiteSpace(parsed.Content))
+        if (healthAnswer is { Length: > 0 } && answer.Body.Trim() == healthAnswer.Trim())
         {
-            throw new CheckFailedException(parsed.FinishReason == "length"
-                ? Failure.Of(FailureClass.EmptyContent, $"{model} returned empty content with finish_reason \"length\" at max_tokens={maxTokens}")
-                : Failure.Of(FailureClass.InvalidAnswer, $"{CompletionsPath} answered {answer.Code} without text in choices[0].message.content"));
+            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{CompletionsPath} answered with the same body as the health path: a catch-all, not a chat API"));
         }
+
+        var streamed = stream || (answer.ContentType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) ?? false);
+        var parsed = streamed ? StreamedAnswer.Parse(answer.Body) : PlainAnswer(answer);
+        Judge(parsed, answer, model, maxTokens, streamed);
 
         var usage = parsed.Usage;
         var latency = (long)answer.Elapsed.TotalMilliseconds;
@@ -57,6 +67,53 @@ public sealed class ChatProbe(GatewayClient client)
             stream);
     }
 
+    /// <summary>What must be present for a pass; the first thing missing fails with its reason.</summary>
+    private static void Judge(ParsedAnswer parsed, GatewayResponse answer, string model, int maxTokens, bool streamed)
+    {
+        var fromLiteLlm = LiteLlmHeaders.Any(header => answer.Header(header) is not null);
+        var expected = streamed ? "chat.completion.chunk" : "chat.completion";
+        if (!fromLiteLlm && parsed.ObjectType != expected)
+        {
+            var found = parsed.ObjectType is null ? "no object field" : $"object \"{parsed.ObjectType}\"";
+            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{CompletionsPath} answered {answer.Code} with neither LiteLLM's x-litellm-* headers nor an OpenAI {expected} ({found})"));
+        }
+
+        if (parsed.Error is { } error)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.GatewayError, $"{CompletionsPath} answered {answer.Code}, but the answer carries an error: {error}"));
+        }
+
+        if (parsed.FinishReason is not { } finish || !FinishReasons.Contains(finish))
+        {
+            throw new CheckFailedException(parsed.FinishReason == "error"
+                ? Failure.Of(FailureClass.GatewayError, $"{model} ended its answer with finish_reason \"error\"")
+                : Failure.Of(FailureClass.InvalidAnswer, parsed.FinishReason is null
+                    ? $"{CompletionsPath} answered {answer.Code} without a finish_reason"
+                    : $"{CompletionsPath} answered {answer.Code} with finish_reason \"{parsed.FinishReason}\", not one of {string.Join(", ", FinishReasons)}"));
+        }
+
+        if (string.IsNullOrWhiteSpace(parsed.Content))
+        {
+            throw new CheckFailedException(finish == "length"
+                ? Failure.Of(FailureClass.EmptyContent, $"{model} returned empty content with finish_reason \"length\" at max_tokens={maxTokens}")
+                : Failure.Of(FailureClass.InvalidAnswer, $"{CompletionsPath} answered {answer.Code} without text in choices[0].message.content"));
+        }
+    }
+
+    /// <summary>The first error the answer carries anywhere (an <c>error</c> field that is set), in a few words.</summary>
+    internal static string? ErrorIn(JToken? json)
+    {
+        var error = (json as JContainer)?.DescendantsAndSelf().OfType<JProperty>()
+            .FirstOrDefault(property => property.Name == "error" && property.Value.Type is not (JTokenType.Null or JTokenType.Undefined or JTokenType.Boolean)
+                && !(property.Value.Type == JTokenType.String && string.IsNullOrWhiteSpace((string?)property.Value)))?.Value;
+        return error switch
+        {
+            null => null,
+            JObject envelope => ErrorEnvelope.From(new JObject { ["error"] = envelope }.ToString(Formatting.None))?.ShortMessage ?? "no message",
+            _ => StatusFailures.FirstLine(error.ToString()),
+        };
+    }
+
     private static ParsedAnswer PlainAnswer(GatewayResponse answer)
     {
         var json = LenientJson.Parse(answer.Body) as JObject;
@@ -70,7 +127,9 @@ public sealed class ChatProbe(GatewayClient client)
             ContentText((choice?["message"] as JObject)?["content"]),
             LenientJson.Text(choice, "finish_reason"),
             LenientJson.Text(json, "model"),
-            json["usage"] as JObject);
+            json["usage"] as JObject,
+            LenientJson.Text(json, "object"),
+            ErrorIn(json));
     }
 
     /// <summary>Content is usually a string; some OpenAI-compatible servers send a list of text parts.</summary>
@@ -142,4 +201,6 @@ public sealed class ChatProbe(GatewayClient client)
     }
 }
 
-internal sealed record ParsedAnswer(string? Content, string? FinishReason, string? Model, JObject? Usage);
+/// <param name="ObjectType">OpenAI's <c>object</c> field (of every streamed frame, when they agree).</param>
+/// <param name="Error">The first error the answer carried, in a few words; null when none.</param>
+internal sealed record ParsedAnswer(string? Content, string? FinishReason, string? Model, JObject? Usage, string? ObjectType, string? Error);

@@ -16,7 +16,7 @@ public sealed class ModelSweep(GatewayClient client)
 {
     public const int MostAtOnce = 4;
 
-    public async Task<IReadOnlyList<ModelResult>> RunAsync(IReadOnlyList<string> models, int maxTokens, bool stream, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ModelResult>> RunAsync(IReadOnlyList<string> models, int maxTokens, bool stream, CancellationToken cancellationToken, string? healthAnswer = null)
     {
         using var slots = new SemaphoreSlim(MostAtOnce);
         return await Task.WhenAll(models.Select(async model =>
@@ -24,7 +24,7 @@ public sealed class ModelSweep(GatewayClient client)
             await slots.WaitAsync(cancellationToken);
             try
             {
-                return new ModelResult(model, await new ChatProbe(client).RunAsync(model, maxTokens, stream, cancellationToken), null);
+                return new ModelResult(model, await new ChatProbe(client).RunAsync(model, maxTokens, stream, cancellationToken, healthAnswer), null);
             }
             catch (CheckFailedException failed)
             {

@@ -3,24 +3,28 @@ using Newtonsoft.Json.Linq;
 
 namespace Build.Gateway;
 
-/// <summary>Reads server-sent events: <c>data: {chunk}</c> frames ending with <c>data: [DONE]</c>; an error can arrive mid-stream.</summary>
+/// <summary>
+/// Reads server-sent events (the WHATWG event-stream format: <c>event:</c> and <c>data:</c> fields, a blank line
+/// ends an event, <c>:</c> starts a comment). Each data is a JSON chunk until <c>data: [DONE]</c>; an error can
+/// arrive as <c>event: error</c> or as a chunk holding <c>error</c>, and either fails the stream.
+/// </summary>
 internal static class StreamedAnswer
 {
     public static ParsedAnswer Parse(string body)
     {
         var content = new StringBuilder();
-        string? finish = null, model = null;
+        string? finish = null, model = null, objectType = null;
         JObject? usage = null;
         var done = false;
-        foreach (var line in body.ReplaceLineEndings("\n").Split('\n'))
+        foreach (var (eventType, data) in Events(body))
         {
-            if (!line.StartsWith("data:", StringComparison.Ordinal))
+            if (eventType == "error")
             {
-                continue;
+                var said = string.IsNullOrWhiteSpace(data) ? "no message" : ErrorEnvelope.From(data)?.ShortMessage ?? StatusFailures.FirstLine(data);
+                throw new CheckFailedException(Failure.Of(FailureClass.StreamBroken, $"The stream carried an error event: {said}"));
             }
 
-            var data = line[5..].Trim();
-            if (data == "[DONE]")
+            if (data.Trim() == "[DONE]")
             {
                 done = true;
                 break;
@@ -38,19 +42,64 @@ internal static class StreamedAnswer
             }
 
             model ??= LenientJson.Text(chunk, "model");
+            var type = LenientJson.Text(chunk, "object");
+            objectType = objectType is null || objectType == type ? type : "(mixed)";
             usage = chunk["usage"] as JObject ?? usage;
             if (chunk["choices"] is JArray { Count: > 0 } choices && choices[0] is JObject choice)
             {
                 content.Append(ChatProbe.ContentText((choice["delta"] as JObject)?["content"]));
                 finish = LenientJson.Text(choice, "finish_reason") ?? finish;
             }
+
+            if (ChatProbe.ErrorIn(chunk) is { } error)
+            {
+                throw new CheckFailedException(Failure.Of(FailureClass.StreamBroken, $"The stream carried an error: {error}"));
+            }
         }
 
-        if (!done)
+        if (!done && finish is null)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.StreamBroken, "The stream ended without data: [DONE]"));
+            throw new CheckFailedException(Failure.Of(FailureClass.StreamBroken, "The stream ended without data: [DONE] or a finish_reason"));
         }
 
-        return new ParsedAnswer(content.ToString(), finish, model, usage);
+        return new ParsedAnswer(content.ToString(), finish, model, usage, objectType, null);
+    }
+
+    /// <summary>Each event's type ("message" unless given) and its data lines joined; events without data are dropped.</summary>
+    private static IEnumerable<(string Type, string Data)> Events(string body)
+    {
+        string? type = null;
+        var data = new List<string>();
+        foreach (var line in body.ReplaceLineEndings("\n").Split('\n').Append(string.Empty))
+        {
+            if (line.Length == 0)
+            {
+                if (data.Count > 0)
+                {
+                    yield return (type ?? "message", string.Join('\n', data));
+                }
+
+                (type, data) = (null, []);
+                continue;
+            }
+
+            if (line.StartsWith(':'))
+            {
+                continue;
+            }
+
+            var colon = line.IndexOf(':');
+            var (field, value) = colon < 0 ? (line, string.Empty) : (line[..colon], line[(colon + 1)..]);
+            value = value.StartsWith(' ') ? value[1..] : value;
+            switch (field)
+            {
+                case "event":
+                    type = value;
+                    break;
+                case "data":
+                    data.Add(value);
+                    break;
+            }
+        }
     }
 }

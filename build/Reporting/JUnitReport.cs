@@ -14,13 +14,21 @@ public static class JUnitReport
 {
     public const string SuiteName = "litellm-tailnet-verify";
 
-    public static string Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, Redactor redactor, IReadOnlyList<Gateway.ModelResult>? models = null)
+    public static string Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, Redactor redactor, IReadOnlyList<Gateway.ModelResult>? models = null)
     {
         string Text(string? value) => string.Concat(redactor.Redact(value ?? string.Empty).Where(XmlConvert.IsXmlChar));
         static string Seconds(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
 
         // ChatSmoke's models are cases of their own, right after ChatSmoke's.
         var cases = results.All.SelectMany(result => result.Name == nameof(Tasks.ChatSmoke) ? [result, .. (models ?? []).Select(ModelCase)] : new[] { result }).ToList();
+
+        // A run that failed without a failed check (nothing ran) is one failed case, named for the target,
+        // so that a reporter counting failures agrees with the exit code.
+        if (!verdict.Passed && !cases.Any(result => result.Status == CheckStatus.Failed))
+        {
+            cases.Add(new TaskResult(target, CheckStatus.Failed, 0, verdict.Message, verdict.Fix, verdict.Reason?.Replace(' ', '-')));
+        }
+
         var failures = cases.Count(result => result.Status == CheckStatus.Failed).ToString(CultureInfo.InvariantCulture);
         var skipped = cases.Count(result => result.Status == CheckStatus.Skipped).ToString(CultureInfo.InvariantCulture);
         var tests = cases.Count.ToString(CultureInfo.InvariantCulture);

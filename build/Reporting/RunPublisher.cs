@@ -9,9 +9,10 @@ public static class RunPublisher
     {
         context.ReportPublished = true;
         var redactor = context.Redactor;
+        var verdict = context.Conclude();
         if (printTable)
         {
-            SummaryTable.WriteConsole(AnsiConsole.Console, context.Results, redactor, context.Facts);
+            SummaryTable.WriteConsole(AnsiConsole.Console, context.Results, verdict, redactor, context.Facts);
         }
 
         var report = RunReport.Build(
@@ -19,6 +20,7 @@ public static class RunPublisher
             context.Started,
             DateTimeOffset.UtcNow - context.Started,
             context.Results,
+            verdict,
             context.Facts,
             context.EgressPolicy,
             context.TlsVerification,
@@ -37,7 +39,7 @@ public static class RunPublisher
         {
             try
             {
-                JUnitReport.Write(junitPath, JUnitReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, redactor, context.Facts.Models));
+                JUnitReport.Write(junitPath, JUnitReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, verdict, redactor, context.Facts.Models));
                 context.Info($"JUnit: {junitPath}");
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -50,7 +52,7 @@ public static class RunPublisher
         {
             try
             {
-                File.AppendAllText(summaryPath, redactor.Redact(SummaryTable.Markdown(context.Results, context.Facts, context.EgressPolicy, redactor)));
+                File.AppendAllText(summaryPath, redactor.Redact(SummaryTable.Markdown(context.Results, verdict, context.Facts, context.EgressPolicy, redactor)));
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {

@@ -8,9 +8,12 @@ namespace Build.Reporting;
 /// <summary>The JSON report: overall status, one entry per task, the gateway facts; every string redacted.</summary>
 public static class RunReport
 {
-    public const string NoCheckRan = "no check ran";
+    public const string NoCheckRan = RunVerdict.NoCheckRan;
 
-    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunFacts facts, EgressPolicy egress, string tlsVerification, Redactor redactor)
+    /// <summary>The report's shape (docs/report.schema.json); raised when a field changes meaning or is removed.</summary>
+    public const int SchemaVersion = 1;
+
+    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, RunFacts facts, EgressPolicy egress, string tlsVerification, Redactor redactor)
     {
         var tasks = new JArray(results.All.Select(result => new JObject
         {
@@ -24,8 +27,10 @@ public static class RunReport
 
         var report = new JObject
         {
-            ["status"] = results.Passed ? "passed" : "failed",
-            ["reason"] = results.AnyChecked ? null : NoCheckRan,
+            ["schemaVersion"] = SchemaVersion,
+            ["status"] = verdict.Status,
+            ["reason"] = verdict.Reason,
+            ["message"] = verdict.Message,
             ["target"] = target,
             ["startedAt"] = started.ToString("O"),
             ["durationMs"] = (long)duration.TotalMilliseconds,
@@ -56,6 +61,11 @@ public static class RunReport
             })),
         };
 
+        // Facts a run did not learn are null, never missing keys.
+        report["hardenRunner"] = null;
+        report["gateway"] = null;
+        report["key"] = null;
+        report["chat"] = null;
         if (facts.HardenRunner is { } agent)
         {
             report["hardenRunner"] = new JObject
@@ -119,7 +129,7 @@ public static class RunReport
 
         if (facts.Models.Count > 0)
         {
-            var sweep = report["chat"] as JObject ?? new JObject();
+            var sweep = report["chat"] as JObject ?? new JObject { ["model"] = null, ["latencyMs"] = null, ["promptTokens"] = null, ["completionTokens"] = null, ["totalTokens"] = null, ["finishReason"] = null, ["litellmVersion"] = null, ["modelId"] = null, ["modelApiBase"] = null, ["streamed"] = null };
             sweep["models"] = new JArray(facts.Models.Select(result => new JObject
             {
                 ["model"] = result.Model,
@@ -137,6 +147,14 @@ public static class RunReport
             }
 
             report["chat"] = sweep;
+        }
+
+        if (report["chat"] is JObject chatFacts)
+        {
+            foreach (var name in new[] { "models", "slowestModel", "slowestMs", "medianMs" })
+            {
+                chatFacts[name] ??= null;
+            }
         }
 
         RedactStrings(report, redactor);

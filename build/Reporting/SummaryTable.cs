@@ -10,9 +10,9 @@ public static class SummaryTable
     /// <summary>GitHub takes 1 MiB of step summary; a verification summary has no reason to come near it.</summary>
     public const int MaxMarkdownBytes = 64 * 1024;
 
-    public static void WriteConsole(IAnsiConsole console, TaskResults results, Redactor redactor, RunFacts? facts = null)
+    public static void WriteConsole(IAnsiConsole console, TaskResults results, RunVerdict verdict, Redactor redactor, RunFacts? facts = null)
     {
-        var title = results.Passed ? "[green]Verify passed[/]" : results.AnyChecked ? "[red]Verify failed[/]" : "[red]Verify failed: no check ran[/]";
+        var title = $"[{(verdict.Passed ? "green" : "red")}]Verify {verdict.Headline}[/]";
         var table = new Table().Border(TableBorder.Rounded).Title(title);
         table.AddColumns("Task", "Status", "Duration", "Detail");
         foreach (var result in results.All)
@@ -40,17 +40,22 @@ public static class SummaryTable
         console.Write(table);
     }
 
-    public static string Markdown(TaskResults results, RunFacts facts, EgressPolicy egress, Redactor redactor)
+    public static string Markdown(TaskResults results, RunVerdict verdict, RunFacts facts, EgressPolicy egress, Redactor redactor)
     {
         string Text(string text) => Escape(redactor.Redact(text));
-        var verdict = results.Passed ? "✅ passed" : results.AnyChecked ? "❌ failed" : $"❌ failed: {RunReport.NoCheckRan}";
         var lines = new List<string>
         {
-            $"### LiteLLM gateway verification: {verdict}",
+            $"### LiteLLM gateway verification: {(verdict.Passed ? "✅" : "❌")} {verdict.Headline}",
             string.Empty,
             "| Task | Status | Duration | Detail |",
             "|---|---|---|---|",
         };
+        if (!verdict.Passed)
+        {
+            lines.Insert(1, string.Empty);
+            lines.Insert(2, $"{Text(verdict.Message)}. **Fix:** {Text(verdict.Fix)}");
+        }
+
         foreach (var result in results.All)
         {
             var detail = Text(result.Detail);

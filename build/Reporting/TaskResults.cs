@@ -9,7 +9,8 @@ public enum CheckStatus
     Skipped,
 }
 
-public sealed record TaskResult(string Name, CheckStatus Status, long DurationMs, string Detail, string? Hint, string? FailureId);
+/// <param name="Blocks">Whether checks that need this one cannot run: it failed, or was skipped because one it needs did not pass.</param>
+public sealed record TaskResult(string Name, CheckStatus Status, long DurationMs, string Detail, string? Hint, string? FailureId, bool Blocks = false);
 
 /// <summary>What each task of this run ended with, in the order the tasks ran.</summary>
 public sealed class TaskResults
@@ -18,20 +19,14 @@ public sealed class TaskResults
 
     public IReadOnlyList<TaskResult> All => _results;
 
-    /// <summary>Passed only when a check ran and none failed: a run that checked nothing never passes.</summary>
-    public bool Passed => AnyChecked && !AnyFailed;
-
-    public bool AnyFailed => _results.Any(result => result.Status == CheckStatus.Failed);
-
-    public TaskResult? FirstFailure => _results.FirstOrDefault(result => result.Status == CheckStatus.Failed);
-
     public TaskResult? Find(string name) => _results.FirstOrDefault(result => result.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     public void Pass(string name, string detail) => Set(new TaskResult(name, CheckStatus.Passed, 0, detail, null, null));
 
-    public void Fail(string name, Failure failure) => Set(new TaskResult(name, CheckStatus.Failed, 0, failure.Reason, failure.Fix, failure.Id));
+    public void Fail(string name, Failure failure) => Set(new TaskResult(name, CheckStatus.Failed, 0, failure.Reason, failure.Fix, failure.Id, Blocks: true));
 
-    public void Skip(string name, string reason) => Set(new TaskResult(name, CheckStatus.Skipped, 0, reason, null, null));
+    /// <summary>A check that did not run: by choice or because nothing here needs it (<paramref name="blocks"/> false), or because a check it needs did not pass.</summary>
+    public void Skip(string name, string reason, bool blocks = false) => Set(new TaskResult(name, CheckStatus.Skipped, 0, reason, null, null, blocks));
 
     /// <summary>
     /// Called when a task ends: adds its duration to what the check recorded. A task that recorded
@@ -44,9 +39,6 @@ public sealed class TaskResults
             Set(result with { DurationMs = (long)duration.TotalMilliseconds });
         }
     }
-
-    /// <summary>True when at least one check passed or failed (skips alone checked nothing).</summary>
-    public bool AnyChecked => _results.Any(result => result.Status is CheckStatus.Passed or CheckStatus.Failed);
 
     private void Set(TaskResult result)
     {

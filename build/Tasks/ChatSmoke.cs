@@ -4,7 +4,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskDescription("Sends one real chat completion per model (--model: one, a list, or all; 4 at a time) and requires non-empty text in choices[0].message.content")]
+[TaskDescription("Sends one real chat completion per model (--model: one, a list, or all; 4 at a time); passes on a LiteLLM/OpenAI answer with text, a known finish_reason and no error")]
 [IsDependentOn(typeof(KeyCheck))]
 public sealed class ChatSmoke : VerificationTask
 {
@@ -14,10 +14,12 @@ public sealed class ChatSmoke : VerificationTask
     {
         var settings = context.Settings;
         var probe = new ChatProbe(context.Gateway);
+        var healthAnswer = context.Facts.Health?.Answer;
         if (!settings.AllModels && settings.Models.Count == 1)
         {
-            var outcome = await probe.RunAsync(settings.Models[0], settings.MaxTokens, settings.Stream, context.Cancellation.Token);
+            var outcome = await probe.RunAsync(settings.Models[0], settings.MaxTokens, settings.Stream, context.Cancellation.Token, healthAnswer);
             context.Facts.Chat = outcome;
+            WarnIfFiltered(context, settings.Models[0], outcome);
             return outcome.Detail;
         }
 
@@ -29,8 +31,13 @@ public sealed class ChatSmoke : VerificationTask
             models = models.Take(SettingsReader.MostModels).ToList();
         }
 
-        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, context.Cancellation.Token);
+        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, context.Cancellation.Token, healthAnswer);
         context.Facts.Models.AddRange(results);
+        foreach (var result in results.Where(result => result.Outcome is not null))
+        {
+            WarnIfFiltered(context, result.Model, result.Outcome!);
+        }
+
         context.Facts.Chat = results.FirstOrDefault(result => result.Passed)?.Outcome;
         foreach (var result in results)
         {
@@ -47,5 +54,16 @@ public sealed class ChatSmoke : VerificationTask
 
         var (slowest, median) = ModelSweep.Latency(results)!.Value;
         return $"{results.Count} model(s) answered{note}; slowest {slowest.Model} in {slowest.Outcome!.LatencyMs} ms, median {median} ms";
+    }
+
+    /// <summary>A content filter cut the answer: the route works, but the smoke prompt should not trip a filter.</summary>
+    private static void WarnIfFiltered(BuildContext context, string model, ChatOutcome outcome)
+    {
+        if (outcome.FinishReason == "content_filter")
+        {
+            var warning = $"ChatSmoke: {model} answered, but a content filter ended the answer (finish_reason \"content_filter\"). Check the gateway's guardrails for this model.";
+            context.Warn(warning);
+            context.Facts.Warnings.Add(warning);
+        }
     }
 }

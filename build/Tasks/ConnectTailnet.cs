@@ -19,7 +19,8 @@ public sealed class ConnectTailnet : VerificationTask
         {
             if (settings.GatewayUrl.IsLoopback || !TailnetAddresses.IsTailnetHost(settings.GatewayUrl))
             {
-                return settings.GatewayUrl.IsLoopback ? "off (loopback gateway)" : "off (the gateway is not a *.ts.net or 100.x address)";
+                // Nothing to check here: not a pass, so a run of ConnectTailnet alone checked nothing.
+                throw new CheckSkippedException(settings.GatewayUrl.IsLoopback ? "not needed: the gateway is on loopback" : "not needed: the gateway is not a *.ts.net or 100.x address");
             }
 
             mode = await LocalTailscaleRunsAsync(token) ? TailnetMode.Reuse
@@ -30,7 +31,7 @@ public sealed class ConnectTailnet : VerificationTask
         switch (mode)
         {
             case TailnetMode.Off:
-                return "off (--tailnet=off)";
+                throw new CheckSkippedException($"--{ArgumentNames.Tailnet}=off");
             case TailnetMode.Reuse:
                 var program = TailscaleCli.Find("tailscale") ?? throw new CheckFailedException(Failure.Of(FailureClass.TailscaleNotFound));
                 var cli = new TailscaleCli(program, socket: null);

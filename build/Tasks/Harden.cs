@@ -53,10 +53,14 @@ public sealed class Harden : VerificationTask
 
         var errors = findings.Count(finding => finding.Severity == Severity.Error);
         var warnings = findings.Count - errors;
-        var detail = files == 0
-            ? settings.WorkflowsGiven ? $"no workflow files in {folder}" : "this repository has no workflows in .github/workflows"
-            : $"{files} workflow(s) audited: {errors} error(s), {warnings} warning(s)";
-        detail += $"; {DescribeAgent(context)}; egress {settings.Egress.ToString().ToLowerInvariant()}";
+        var agent = $"{DescribeAgent(context)}; egress {settings.Egress.ToString().ToLowerInvariant()}";
+        if (files == 0)
+        {
+            // Nothing audited proves nothing: skipped, so Harden alone on an empty folder fails with "no check ran".
+            throw new CheckSkippedException($"no workflow or composite action to audit in {(settings.WorkflowsGiven ? folder : ".github/workflows")}; {agent}");
+        }
+
+        var detail = $"{files} workflow(s) audited: {errors} error(s), {warnings} warning(s); {agent}";
 
         if (errors > 0 && settings.HardenBlocks)
         {

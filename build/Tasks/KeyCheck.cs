@@ -6,7 +6,7 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [IsDependentOn(typeof(HealthCheck))]
-[TaskDescription("Asks LiteLLM about the key in use (GET /key/info): master key or admin, expiry, spend against budget, models; errors fail it under --key-policy=enforce")]
+[TaskDescription("Asks LiteLLM about the key in use (GET /key/info): master key or admin, expiry, spend against budget, models; errors, or no answer, fail it under --key-policy=enforce")]
 public sealed class KeyCheck : VerificationTask
 {
     protected override IEnumerable<string> Prerequisites => [nameof(HealthCheck)];
@@ -16,7 +16,7 @@ public sealed class KeyCheck : VerificationTask
         var settings = context.Settings;
         if (settings.KeyPolicy == KeyPolicy.Off)
         {
-            throw new CheckSkippedException($"--{ArgumentNames.KeyPolicy}=off");
+            throw new CheckSkippedException($"--{ArgumentNames.KeyPolicy}=off: the key was not checked");
         }
 
         if (!context.Gateway.HasKey)
@@ -24,15 +24,32 @@ public sealed class KeyCheck : VerificationTask
             throw new CheckSkippedException($"no key to check: {EnvironmentNames.LiteLlmApiKey} is not set");
         }
 
-        switch (context.Facts.Health)
+        if (context.Facts.Health is { IsLiteLlm: false })
         {
-            case { IsLiteLlm: false }:
-                throw new CheckSkippedException("the gateway is not LiteLLM (its health answer is not LiteLLM's), so it has no key lookup");
-            case { Database: "Not connected" }:
-                throw KeyProbe.NoDatabase();
+            throw new CheckSkippedException("the gateway is not LiteLLM (its health answer is not LiteLLM's), so it has no key lookup");
         }
 
-        var outcome = await new KeyProbe(context.Gateway).RunAsync(DateTimeOffset.UtcNow, settings.KeyExpiryWarnDays, context.Cancellation.Token);
+        KeyOutcome outcome;
+        try
+        {
+            outcome = context.Facts.Health is { Database: "Not connected" }
+                ? throw KeyProbe.NoDatabase()
+                : await new KeyProbe(context.Gateway).RunAsync(DateTimeOffset.UtcNow, settings.KeyExpiryWarnDays, context.Cancellation.Token);
+        }
+        catch (KeyUnverifiedException unverified)
+        {
+            // No verdict on the key: under enforce that is a failure; under warn, a warning saying what was not checked.
+            if (settings.KeyPolicy == KeyPolicy.Enforce)
+            {
+                throw new CheckFailedException(Failure.Of(FailureClass.KeyUnverified, unverified.Reason));
+            }
+
+            var warning = $"KeyCheck: the key was not checked ({unverified.Reason}); it may be the master key or an unscoped key. {FailureClass.KeyUnverified.Fix}";
+            context.Warn(warning);
+            context.Facts.Warnings.Add(warning);
+            throw new CheckSkippedException($"not checked under --{ArgumentNames.KeyPolicy}=warn: {unverified.Reason}");
+        }
+
         context.Facts.Key = outcome;
         foreach (var finding in outcome.Findings)
         {

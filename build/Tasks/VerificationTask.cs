@@ -42,22 +42,35 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
         {
             context.Results.Skip(Name, skipped.Reason);
             context.Info($"- {Name}: skipped: {skipped.Reason}");
+            EndIfTarget(context);
             return;
+        }
+        catch (Exception exception) when (context.Verdict is null)
+        {
+            context.Results.Fail(Name, Classify(exception, context));
+
+            // As the target, the verdict's exception replaces this one (Cake then logs no second error line).
+            EndIfTarget(context);
+            throw;
         }
 
         context.Results.Pass(Name, detail);
         context.Info($"✓ {Name}: {detail}");
+        EndIfTarget(context);
     }
 
     public sealed override bool ShouldRun(BuildContext context)
     {
         foreach (var prerequisite in Prerequisites)
         {
-            if (context.Results.Find(prerequisite) is { Status: not CheckStatus.Passed } result)
+            if (context.Results.Find(prerequisite) is { Blocks: true } result)
             {
-                var reason = $"skipped because {prerequisite} {result.Status.ToString().ToLowerInvariant()}";
-                context.Results.Skip(Name, reason);
+                var reason = $"skipped because {prerequisite} {(result.Status == CheckStatus.Failed ? "failed" : "could not run")}";
+                context.Results.Skip(Name, reason, blocks: true);
                 context.Info($"- {Name}: {reason}");
+
+                // Cake refuses to skip a target with its own message; the verdict says it in ours.
+                EndIfTarget(context);
                 return false;
             }
         }
@@ -65,7 +78,36 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
         return true;
     }
 
+    private bool IsTarget(BuildContext context) => Name.Equals(context.Target, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Nothing runs after the target: when this check is it, the run's verdict is decided here.</summary>
+    private void EndIfTarget(BuildContext context)
+    {
+        if (IsTarget(context))
+        {
+            context.Conclude().ThrowIfFailed();
+        }
+    }
+
     public sealed override void OnError(Exception exception, BuildContext context)
+    {
+        if (context.Verdict is not null)
+        {
+            // The verdict of a run whose target is this check, already decided: nothing more to record.
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        if (context.Results.Find(Name) is not { Status: CheckStatus.Failed })
+        {
+            context.Results.Fail(Name, Classify(exception, context));
+        }
+
+        // The reason and its fix come once, in the table and the closing Error: line.
+        var failure = context.Results.Find(Name)!;
+        context.Warn($"✗ {Name} failed ({failure.FailureId}); the summary below has the reason and the fix");
+    }
+
+    private Failure Classify(Exception exception, BuildContext context)
     {
         var failure = exception switch
         {
@@ -78,14 +120,6 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
             context.Log.Write(Verbosity.Diagnostic, LogLevel.Debug, "{0}", exception.ToString());
         }
 
-        context.Results.Fail(Name, failure);
-        if (Name.Equals(context.Target, StringComparison.OrdinalIgnoreCase))
-        {
-            // Nothing runs after the target to report the failure: fail the run with this one line.
-            ExceptionDispatchInfo.Throw(exception is CheckFailedException ? exception : new CheckFailedException(failure));
-        }
-
-        // The reason and its fix come once, in the table and the closing Error: line.
-        context.Warn($"✗ {Name} failed ({failure.Id}); the summary below has the reason and the fix");
+        return failure;
     }
 }

@@ -75,7 +75,7 @@ public static class CodeWarmup
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(screen), Ansi = AnsiSupport.Yes });
         var results = new TaskResults();
         results.Pass("warm-up", "sample");
-        SummaryTable.WriteConsole(console, results, new Redactor());
+        SummaryTable.WriteConsole(console, results, RunVerdict.From(results), new Redactor());
         return [health.Detail, chat.Detail, $"{screen.ToString().Split('\n').Length} line(s) drawn"];
     }
 

@@ -2,6 +2,7 @@ using LiteLlmStandIn;
 
 // Starts the stand-in alone, for trying the build without a gateway. It is not LiteLLM.
 //   dotnet run --project tests/LiteLlmStandIn -- --port=4000 [--https --ca-out=standin-ca.pem] [--master-key=sk-local-1234]
+//     [--virtual-key=sk-local-ci] (a scoped, budgeted virtual key in its database) [--no-database] (master key only)
 var options = new StandInOptions { Port = 4000 };
 string? caOut = null;
 foreach (var arg in args)
@@ -24,8 +25,15 @@ foreach (var arg in args)
         case "--root-path":
             options = options with { RootPath = value.TrimEnd('/') };
             break;
+        case "--virtual-key" when value.Length > 0:
+            // Scoped the way the README's /key/generate call scopes a CI key: the smoke models, a budget, 90 days.
+            options = options with { VirtualKeys = new Dictionary<string, VirtualKey>(options.VirtualKeys) { [value] = new("ci-smoke", DateTimeOffset.UtcNow.AddDays(90), 0, 5, ["gpt-4"], 10) } };
+            break;
+        case "--no-database":
+            options = options with { HasDatabase = false };
+            break;
         default:
-            Console.Error.WriteLine($"Error: unknown option {name}. Fix: use --port=N, --https, --ca-out=PATH, --master-key=KEY or --root-path=/prefix.");
+            Console.Error.WriteLine($"Error: unknown option {name}. Fix: use --port=N, --https, --ca-out=PATH, --master-key=KEY, --virtual-key=KEY, --no-database or --root-path=/prefix.");
             return 1;
     }
 }

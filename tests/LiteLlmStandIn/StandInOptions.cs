@@ -13,8 +13,14 @@ public sealed record StandInOptions
     /// <summary>LiteLLM's master_key; null means no auth is checked (LiteLLM without master_key).</summary>
     public string? MasterKey { get; init; }
 
-    /// <summary>With a database a wrong key is 401 token_not_found_in_db; without one it is 400 no_db_connection.</summary>
-    public bool HasDatabase { get; init; }
+    /// <summary>
+    /// LiteLLM with a database (the default, as in production): virtual keys, budgets, /key/info. With a database a
+    /// wrong key is 401 token_not_found_in_db; without one (LiteLLM with only a master key) it is 400 no_db_connection.
+    /// </summary>
+    public bool HasDatabase { get; init; } = true;
+
+    /// <summary>A configured database that is down: readiness still answers 200, with db "disconnected".</summary>
+    public bool DatabaseDown { get; init; }
 
     /// <summary>LiteLLM's SERVER_ROOT_PATH: every route moves under it.</summary>
     public string RootPath { get; init; } = string.Empty;

@@ -144,6 +144,11 @@ public sealed class StandInServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// LiteLLM's health_readiness (litellm/proxy/health_endpoints/_health_endpoints.py): 200 with status "healthy"
+    /// and db "connected", "disconnected" (configured, but its health check failed) or "Not connected" (none
+    /// configured); 503 "Service Unhealthy (…)" only when the handler itself raises.
+    /// </summary>
     private Task Readiness(HttpContext context)
     {
         if (!_options.Ready)
@@ -154,7 +159,7 @@ public sealed class StandInServer : IAsyncDisposable
         return Json(context, 200, new JsonObject
         {
             ["status"] = "healthy",
-            ["db"] = _options.HasDatabase ? "connected" : "Not connected",
+            ["db"] = !_options.HasDatabase ? "Not connected" : _options.DatabaseDown ? "disconnected" : "connected",
             ["cache"] = null,
             ["litellm_version"] = _options.Version,
             ["success_callbacks"] = new JsonArray(),
@@ -243,7 +248,11 @@ public sealed class StandInServer : IAsyncDisposable
             return denied;
         }
 
-        var data = new JsonArray(_options.Models.Select(model => (JsonNode)new JsonObject { ["id"] = model, ["object"] = "model", ["created"] = 1677610602, ["owned_by"] = "openai" }).ToArray());
+        // model_list_endpoint: a key scoped to models lists only those.
+        var models = context.Items["key"] is string key && _options.VirtualKeys.TryGetValue(key, out var row) && row.Models is { Count: > 0 } scoped
+            ? _options.Models.Where(scoped.Contains)
+            : _options.Models;
+        var data = new JsonArray(models.Select(model => (JsonNode)new JsonObject { ["id"] = model, ["object"] = "model", ["created"] = 1677610602, ["owned_by"] = "openai" }).ToArray());
         return Json(context, 200, new JsonObject { ["data"] = data, ["object"] = "list" });
     }
 
@@ -412,7 +421,8 @@ public sealed class StandInServer : IAsyncDisposable
         }
 
         // user_api_key_auth.py: a known virtual key is refused when expired (400 expired_key, the key
-        // abbreviated in param) or over its budget (400 budget_exceeded), on every route.
+        // abbreviated in param) on every route, and over its own budget (400 budget_exceeded) only on LLM
+        // API routes (chat, completions, embeddings…), not on /key/info or /v1/models.
         if (_options.HasDatabase && _options.VirtualKeys.TryGetValue(key, out var row))
         {
             var now = DateTimeOffset.UtcNow;
@@ -421,7 +431,8 @@ public sealed class StandInServer : IAsyncDisposable
                 return Error(context, 400, $"Authentication Error - Expired Key. Key Expiry time {expires:yyyy-MM-dd HH:mm:ss.ffffff+00:00} and current time {now:yyyy-MM-dd HH:mm:ss.ffffff+00:00}", "expired_key", param: Abbreviate(key));
             }
 
-            if (row.MaxBudget is { } budget && row.Spend >= budget)
+            var llmRoute = context.Request.Path.Value?.EndsWith("/chat/completions", StringComparison.Ordinal) ?? false;
+            if (llmRoute && row.MaxBudget is { } budget && row.Spend >= budget)
             {
                 return Error(context, 400, $"Budget has been exceeded! Current cost: {row.Spend}, Max budget: {budget}", "budget_exceeded", nullParam: true);
             }

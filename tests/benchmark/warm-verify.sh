@@ -12,7 +12,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build tests/LiteLlmStandIn -c Release --nologo -v q >/dev/null
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 key="sk-bench-$RANDOM$RANDOM"
-dotnet tests/LiteLlmStandIn/bin/Release/net10.0/LiteLlmStandIn.dll --port="$port" --master-key="$key" >/dev/null &
+dotnet tests/LiteLlmStandIn/bin/Release/net10.0/LiteLlmStandIn.dll --port="$port" --master-key="sk-master-$RANDOM$RANDOM" --virtual-key="$key" >/dev/null &
 standin=$!
 trap 'kill $standin 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health/liveliness" >/dev/null 2>&1 && break; sleep 0.1; done

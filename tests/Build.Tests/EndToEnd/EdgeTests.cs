@@ -52,7 +52,7 @@ public sealed class EdgeTests : GatewayFixture
         var harden = BuildRun.Start(["--target=Harden", "--exclusive"]);
         Assert.That((string?)harden.Report["tlsVerification"], Is.EqualTo("no request"));
 
-        await using var plain = await StandInServer.StartAsync(new StandInOptions { MasterKey = Canary });
+        await using var plain = await StandInServer.StartAsync(new StandInOptions { MasterKey = MasterKey, VirtualKeys = new Dictionary<string, VirtualKey> { [Canary] = ScopedKey(new StandInOptions().Models) } });
         var http = Verify(plain.BaseUrl.AbsoluteUri, Canary);
         Assert.That(http.ExitCode, Is.EqualTo(0), http.ToString());
         Assert.That((string?)http.Report["tlsVerification"], Is.EqualTo("not used (http)"));
@@ -69,7 +69,8 @@ public sealed class EdgeTests : GatewayFixture
         {
             _ when line.Contains("/health/liveliness", StringComparison.Ordinal) => RawGateway.Json(200, "\"I'm alive!\"", $"x-litellm-version: {key}"),
             _ when line.Contains("/health/readiness", StringComparison.Ordinal) => RawGateway.Json(200, $$"""{"status":"healthy","db":"{{key}}","litellm_version":"{{key[..12]}}\u001b[2J"}"""),
-            _ => RawGateway.Json(200, $$"""{"model":"**{{key}}**","choices":[{"message":{"content":"pong"},"finish_reason":"{{key}}"}]}""", $"x-litellm-version: {key}", $"x-litellm-model-id: [{key}](http://evil)"),
+            _ when line.Contains("/key/info", StringComparison.Ordinal) => RawGateway.Json(200, $$$"""{"key":"{{{key}}}","info":{"key_alias":"alias {{{key}}}","spend":0,"max_budget":5,"models":["{{{key}}}"],"expires":"2099-01-01T00:00:00"}}"""),
+            _ => RawGateway.Json(200, $$"""{"model":"**{{key}}**","object":"chat.completion","choices":[{"message":{"content":"pong {{key}}"},"finish_reason":"stop"}]}""", $"x-litellm-version: {key}", $"x-litellm-model-id: [{key}](http://evil)"),
         });
 
         var run = Verify(gateway.Url, key);

@@ -12,6 +12,9 @@ public abstract class GatewayFixture
 
     protected string Canary { get; } = $"sk-canary-{Guid.NewGuid():N}";
 
+    /// <summary>The stand-in's master key: never the key the build holds unless a test says so (MasterKey = Canary).</summary>
+    protected string MasterKey { get; } = $"sk-master-{Guid.NewGuid():N}";
+
     [OneTimeSetUp]
     public void CreateAuthority()
     {
@@ -27,8 +30,23 @@ public abstract class GatewayFixture
         Directory.Delete(Path.GetDirectoryName(CaPath)!, recursive: true);
     }
 
-    protected Task<StandInServer> StartGatewayAsync(StandInOptions? options = null) =>
-        StandInServer.StartAsync((options ?? new StandInOptions()) with { Certificates = Certificates, MasterKey = (options ?? new StandInOptions()).MasterKey ?? Canary });
+    /// <summary>
+    /// A stand-in with a database, as production runs LiteLLM: the canary is a virtual key scoped to the stand-in's
+    /// models, with a budget and 90 days to live, so KeyCheck gives a verdict. A test that sets MasterKey,
+    /// VirtualKeys or HasDatabase = false decides the keys itself.
+    /// </summary>
+    protected Task<StandInServer> StartGatewayAsync(StandInOptions? options = null)
+    {
+        var given = options ?? new StandInOptions();
+        var keys = given.MasterKey is null && given.HasDatabase && given.VirtualKeys.Count == 0
+            ? new Dictionary<string, VirtualKey> { [Canary] = ScopedKey(given.Models) }
+            : given.VirtualKeys;
+        return StandInServer.StartAsync(given with { Certificates = Certificates, MasterKey = given.MasterKey ?? (given.HasDatabase ? MasterKey : Canary), VirtualKeys = keys });
+    }
+
+    /// <summary>What the README's /key/generate call creates: scoped, budgeted, expiring well after any warning.</summary>
+    protected static VirtualKey ScopedKey(IReadOnlyList<string> models) =>
+        new("ci-smoke", DateTimeOffset.UtcNow.AddDays(90), Spend: 0, MaxBudget: 5, Models: models, RpmLimit: 10);
 
     protected BuildRun Verify(StandInServer gateway, params string[] arguments) =>
         Verify(gateway.BaseUrl.AbsoluteUri, Canary, arguments);

@@ -10,7 +10,7 @@ public sealed class KeyCheckRunTests : GatewayFixture
     [Test]
     public async Task The_master_key_on_a_proxy_with_a_database_fails_KeyCheck_with_its_fix_and_ChatSmoke_still_runs()
     {
-        await using var gateway = await StartGatewayAsync(new StandInOptions { HasDatabase = true });
+        await using var gateway = await StartGatewayAsync(new StandInOptions { MasterKey = Canary });
         var run = Verify(gateway);
 
         AssertFailedWith(run, "KeyCheck", "key-policy");
@@ -24,7 +24,7 @@ public sealed class KeyCheckRunTests : GatewayFixture
     [Test]
     public async Task Under_key_policy_warn_the_same_key_is_reported_and_the_run_passes()
     {
-        await using var gateway = await StartGatewayAsync(new StandInOptions { HasDatabase = true });
+        await using var gateway = await StartGatewayAsync(new StandInOptions { MasterKey = Canary });
         var run = Verify(gateway, "--key-policy=warn");
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
@@ -53,21 +53,21 @@ public sealed class KeyCheckRunTests : GatewayFixture
     }
 
     [Test]
-    public async Task Without_a_database_KeyCheck_is_skipped_with_the_reason_and_asks_nothing()
+    public async Task Without_a_database_under_warn_KeyCheck_is_skipped_with_the_reason_and_asks_nothing()
     {
-        await using var gateway = await StartGatewayAsync();
-        var run = Verify(gateway);
+        await using var gateway = await StartGatewayAsync(new StandInOptions { HasDatabase = false });
+        var run = Verify(gateway, "--key-policy=warn");
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That((string?)run.Task("KeyCheck")["status"], Is.EqualTo("skipped"));
-        Assert.That((string?)run.Task("KeyCheck")["detail"], Does.StartWith("LiteLLM runs without a database"));
+        Assert.That((string?)run.Task("KeyCheck")["detail"], Does.StartWith("not checked under --key-policy=warn: LiteLLM runs without a database"));
         Assert.That(gateway.Requests.Select(request => request.Path), Has.None.EqualTo("/key/info"));
     }
 
     [Test]
     public async Task KeyCheck_runs_alone_and_a_bad_policy_value_is_a_usage_error()
     {
-        await using var gateway = await StartGatewayAsync(new StandInOptions { HasDatabase = true });
+        await using var gateway = await StartGatewayAsync(new StandInOptions { MasterKey = Canary });
 
         var alone = Run(gateway, "--target=KeyCheck", "--exclusive", $"--ca-cert={CaPath}", "--key-policy=warn");
         Assert.That(alone.ExitCode, Is.EqualTo(0), alone.ToString());

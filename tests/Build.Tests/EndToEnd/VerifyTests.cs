@@ -39,15 +39,15 @@ public sealed class VerifyTests : GatewayFixture
     }
 
     [Test]
-    public async Task Only_the_cheap_health_endpoints_are_called_and_the_key_goes_only_to_chat()
+    public async Task Only_the_cheap_health_endpoints_are_called_and_the_key_goes_only_to_its_lookup_and_chat()
     {
         await using var gateway = await StartGatewayAsync();
         var run = Verify(gateway);
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         var paths = gateway.Requests.Select(request => request.Path).ToList();
-        Assert.That(paths, Is.EqualTo(new[] { "/health/liveliness", "/health/readiness", "/v1/chat/completions" }));
-        Assert.That(gateway.Requests.Where(request => request.Authorization is not null).Select(request => request.Path), Is.EqualTo(new[] { "/v1/chat/completions" }));
+        Assert.That(paths, Is.EqualTo(new[] { "/health/liveliness", "/health/readiness", "/key/info", "/v1/chat/completions" }));
+        Assert.That(gateway.Requests.Where(request => request.Authorization is not null).Select(request => request.Path), Is.EqualTo(new[] { "/key/info", "/v1/chat/completions" }));
     }
 
     [Test]
@@ -180,16 +180,17 @@ public sealed class VerifyTests : GatewayFixture
     [Test]
     public async Task A_wrong_key_on_a_proxy_with_a_database_is_a_bad_key()
     {
-        await using var gateway = await StartGatewayAsync(new StandInOptions { HasDatabase = true });
+        await using var gateway = await StartGatewayAsync();
         var run = Verify(gateway.BaseUrl.AbsoluteUri, "sk-wrong-key-0000");
         AssertFailedWith(run, "ChatSmoke", "bad-key");
+        Assert.That((string?)run.Task("KeyCheck")["failure"], Is.EqualTo("bad-key"), "its self-lookup is refused first");
     }
 
     [TestCase(false)]
     [TestCase(true)]
     public async Task A_wrong_key_on_a_master_key_only_proxy_400_no_db_connection_is_a_bad_key(bool codeAsNumber)
     {
-        await using var gateway = await StartGatewayAsync(new StandInOptions { ErrorCodeAsNumber = codeAsNumber });
+        await using var gateway = await StartGatewayAsync(new StandInOptions { ErrorCodeAsNumber = codeAsNumber, HasDatabase = false });
         var run = Verify(gateway.BaseUrl.AbsoluteUri, "sk-wrong-key-0000");
 
         AssertFailedWith(run, "ChatSmoke", "bad-key");
@@ -306,7 +307,7 @@ public sealed class VerifyTests : GatewayFixture
     [Test]
     public async Task Plain_http_to_loopback_passes()
     {
-        await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = Canary });
+        await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = MasterKey, VirtualKeys = new Dictionary<string, VirtualKey> { [Canary] = ScopedKey(new StandInOptions().Models) } });
         var environment = new Dictionary<string, string> { ["LITELLM_API_KEY"] = Canary };
         var run = BuildRun.Start(["--target=Verify", $"--litellm-url=http://127.0.0.1:{gateway.Port}"], environment);
 

@@ -9,6 +9,8 @@ public sealed class BuildRun
     private static readonly string[] InheritedSettings =
         ["LITELLM_URL", "LITELLM_HOST", "LITELLM_PORT", "LITELLM_API_KEY", "LITELLM_MODEL", "LITELLM_CA_CERT", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "CI", "RUNNER_TEMP"];
 
+    private static readonly Lazy<Json.Schema.JsonSchema> ReportSchema = new(() => Json.Schema.JsonSchema.FromText(File.ReadAllText(Repository.PathOf("docs/report.schema.json"))));
+
     public required int ExitCode { get; init; }
 
     public required string StandardOutput { get; init; }
@@ -108,13 +110,51 @@ public sealed class BuildRun
             throw new AssertionException("./build.sh did not finish in time");
         }
 
-        return new BuildRun
+        var run = new BuildRun
         {
             ExitCode = process.ExitCode,
             StandardOutput = stdout.Result,
             StandardError = stderr.Result,
             WorkDirectory = work,
         };
+        run.AssertOutputsAgree();
+        return run;
+    }
+
+    /// <summary>
+    /// One verdict: whenever a run wrote its report, the exit code, the report's status, JUnit's failure count,
+    /// the step summary's headline and the console table's title all say the same thing. Checked on every run.
+    /// </summary>
+    public void AssertOutputsAgree()
+    {
+        if (!File.Exists(ReportPath))
+        {
+            return;
+        }
+
+        var evaluation = ReportSchema.Value.Evaluate(System.Text.Json.JsonDocument.Parse(File.ReadAllText(ReportPath)).RootElement, new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List, RequireFormatValidation = true });
+        var errors = (evaluation.Details ?? []).Where(detail => detail.Errors is { Count: > 0 }).SelectMany(detail => detail.Errors!.Select(error => $"{detail.InstanceLocation}: {error.Value}")).ToList();
+        Assert.That(evaluation.IsValid, Is.True, $"the report does not match docs/report.schema.json:\n{string.Join("\n", errors)}\n{File.ReadAllText(ReportPath)}");
+
+        var passed = ExitCode == 0;
+        var status = (string?)Report["status"];
+        Assert.That(status, Is.EqualTo(passed ? "passed" : "failed"), $"the report disagrees with the exit code\n{this}");
+        Assert.That((string?)Report["reason"], passed ? Is.Null : Is.Not.Null, $"a failed report gives its reason\n{this}");
+        if (File.Exists(JUnitPath))
+        {
+            var failures = int.Parse((string?)System.Xml.Linq.XDocument.Parse(JUnit).Root!.Attribute("failures") ?? "-1", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(failures == 0, Is.EqualTo(passed), $"JUnit counts {failures} failure(s) for exit {ExitCode}\n{this}");
+        }
+
+        if (StepSummary.Length > 0)
+        {
+            Assert.That(StepSummary, Does.StartWith($"### LiteLLM gateway verification: {(passed ? "✅ passed" : "❌ failed")}"), $"the step summary disagrees with the exit code\n{this}");
+        }
+
+        if (StandardOutput.Contains("Verify passed", StringComparison.Ordinal) || StandardOutput.Contains("Verify failed", StringComparison.Ordinal))
+        {
+            Assert.That(StandardOutput, Does.Contain(passed ? "Verify passed" : "Verify failed").And.Not.Contain(passed ? "Verify failed" : "Verify passed"), $"the console table disagrees with the exit code\n{this}");
+        }
     }
 
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";

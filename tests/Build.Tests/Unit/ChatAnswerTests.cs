@@ -33,8 +33,8 @@ public sealed class ChatAnswerTests
     public async Task The_request_is_one_short_message_with_the_model_and_max_tokens(bool stream)
     {
         using var gateway = new RawGateway((_, _) => stream
-            ? RawGateway.Http("200 OK\r\nContent-Type: text/event-stream", "data: {\"choices\":[{\"delta\":{\"content\":\"pong\"}}]}\n\ndata: [DONE]\n\n")
-            : RawGateway.Json(200, """{"choices":[{"message":{"content":"pong"}}]}"""));
+            ? RawGateway.Http("200 OK\r\nContent-Type: text/event-stream", "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"content\":\"pong\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+            : RawGateway.Json(200, """{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"stop"}]}"""));
 
         await AskAsync(gateway, "my-model", stream);
 
@@ -70,7 +70,7 @@ public sealed class ChatAnswerTests
     [Test]
     public async Task Without_usage_or_a_model_name_the_detail_says_so_and_names_the_model_asked_for()
     {
-        using var gateway = new RawGateway((_, _) => RawGateway.Json(200, """{"choices":[{"message":{"content":"pong"}}]}"""));
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(200, """{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"stop"}]}"""));
 
         var outcome = await AskAsync(gateway, "asked-model");
 
@@ -82,7 +82,7 @@ public sealed class ChatAnswerTests
     public async Task An_event_stream_is_read_as_one_even_when_streaming_was_not_asked_for()
     {
         using var gateway = new RawGateway((_, _) => RawGateway.Http("200 OK\r\nContent-Type: text/event-stream; charset=utf-8",
-            ": keep-alive\n\nevent: message\ndata:{\"model\":\"m\",\"choices\":[{\"delta\":{\"content\":\"po\"}}]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"ng\"}]},\"finish_reason\":\"stop\"}],\"usage\":{\"total_tokens\":5}}\n\ndata: [DONE]\n\n"));
+            ": keep-alive\n\nevent: message\ndata:{\"model\":\"m\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"content\":\"po\"}}]}\n\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"ng\"}]},\"finish_reason\":\"stop\"}],\"usage\":{\"total_tokens\":5}}\n\ndata: [DONE]\n\n"));
 
         var outcome = await AskAsync(gateway);
 
@@ -90,7 +90,10 @@ public sealed class ChatAnswerTests
         Assert.That(outcome.Detail, Does.Match(@"^m answered in \d+ ms \(//5 tokens\)$"));
     }
 
-    [TestCase("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n", "The stream ended without data: [DONE]")]
+    [TestCase("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n", "The stream ended without data: [DONE] or a finish_reason")]
+    [TestCase("event: error\ndata: {\"error\":{\"message\":\"overloaded\"}}\n\n", "The stream carried an error event: overloaded")]
+    [TestCase("event: error\ndata: \n\n", "The stream carried an error event: no message")]
+    [TestCase("data: {\"choices\":[{\"delta\":{\"content\":\"x\"},\"error\":\"cut\"}]}\n\n", "The stream carried an error: cut")]
     [TestCase("data: not json\n\ndata: [DONE]\n\n", "A stream frame was not JSON")]
     [TestCase("data: {\"error\":{\"message\":\"upstream closed\"}}\n\n", "The stream carried an error: upstream closed")]
     [TestCase("data: {\"error\":{}}\n\n", "The stream carried an error: no message")]
@@ -106,14 +109,53 @@ public sealed class ChatAnswerTests
     [Test]
     public void Empty_content_is_told_apart_by_its_finish_reason()
     {
-        using var length = new RawGateway((_, _) => RawGateway.Json(200, """{"choices":[{"message":{"content":""},"finish_reason":"length"}]}"""));
-        using var other = new RawGateway((_, _) => RawGateway.Json(200, """{"choices":[{"message":{"content":"  "},"finish_reason":"stop"}]}"""));
+        using var length = new RawGateway((_, _) => RawGateway.Json(200, """{"object":"chat.completion","choices":[{"message":{"content":""},"finish_reason":"length"}]}"""));
+        using var other = new RawGateway((_, _) => RawGateway.Json(200, """{"object":"chat.completion","choices":[{"message":{"content":"  "},"finish_reason":"stop"}]}"""));
 
         var empty = Fails(length, "reasoning");
         var invalid = Fails(other);
 
         Assert.That((empty.Id, empty.Reason), Is.EqualTo(("empty-content", "reasoning returned empty content with finish_reason \"length\" at max_tokens=16")));
         Assert.That((invalid.Id, invalid.Reason), Is.EqualTo(("invalid-answer", "/v1/chat/completions answered 200 without text in choices[0].message.content")));
+    }
+
+    [TestCase("""{"choices":[{"message":{"content":"pong"},"finish_reason":"stop"}]}""", "not-gateway", "/v1/chat/completions answered 200 with neither LiteLLM's x-litellm-* headers nor an OpenAI chat.completion (no object field)")]
+    [TestCase("""{"object":"list","choices":[{"message":{"content":"pong"},"finish_reason":"stop"}]}""", "not-gateway", "/v1/chat/completions answered 200 with neither LiteLLM's x-litellm-* headers nor an OpenAI chat.completion (object \"list\")")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"stop"}],"error":{"message":"upstream 502"}}""", "gateway-error", "/v1/chat/completions answered 200, but the answer carries an error: upstream 502")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"stop","error":"partial"}]}""", "gateway-error", "/v1/chat/completions answered 200, but the answer carries an error: partial")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"error"}]}""", "gateway-error", "gpt-4 ended its answer with finish_reason \"error\"")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":{"content":"pong"}}]}""", "invalid-answer", "/v1/chat/completions answered 200 without a finish_reason")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"eos"}]}""", "invalid-answer", "/v1/chat/completions answered 200 with finish_reason \"eos\", not one of stop, length, tool_calls, content_filter, function_call")]
+    public void An_answer_passes_only_on_every_piece_of_evidence(string body, string failure, string reason)
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(200, body));
+
+        var failed = Fails(gateway);
+
+        Assert.That((failed.Id, Shown(failed.Reason)), Is.EqualTo((failure, reason)));
+    }
+
+    [TestCase("stop")]
+    [TestCase("length")]
+    [TestCase("tool_calls")]
+    [TestCase("function_call")]
+    [TestCase("content_filter")]
+    public async Task Every_known_finish_reason_passes_and_a_LiteLLM_header_stands_for_the_object_field(string finish)
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(200, $$"""{"choices":[{"message":{"content":"pong"},"finish_reason":"{{finish}}","error":null}]}""", "x-litellm-call-id: 1"));
+        Assert.That((await AskAsync(gateway)).FinishReason, Is.EqualTo(finish));
+    }
+
+    [Test]
+    public async Task The_same_body_as_the_health_answer_is_a_catch_all()
+    {
+        const string Body = """{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"stop"}]}""";
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(200, Body));
+        using var client = Client(gateway);
+
+        var failure = Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).RunAsync("gpt-4", 16, false, CancellationToken.None, healthAnswer: Body))!.Failure;
+        Assert.That((failure.Id, failure.Reason), Is.EqualTo(("not-gateway", "/v1/chat/completions answered with the same body as the health path: a catch-all, not a chat API")));
+        Assert.That((await new ChatProbe(client).RunAsync("gpt-4", 16, false, CancellationToken.None, healthAnswer: "\"I'm alive!\"")).FinishReason, Is.EqualTo("stop"));
     }
 
     [Test]

@@ -22,7 +22,8 @@ public sealed class GatewayClientTests
     {
         using var gateway = new RawGateway((_, requestLine) => requestLine.StartsWith("GET /health/liveliness", StringComparison.Ordinal)
             ? RawGateway.Json(200, "\"I'm alive!\"")
-            : RawGateway.Json(200, """{"choices":[{"message":{"content":"pong"},"finish_reason":"stop"}],"usage":{"total_tokens":3}}"""));
+            : requestLine.StartsWith("GET /health/readiness", StringComparison.Ordinal) ? RawGateway.Json(200, """{"status":"healthy"}""")
+            : RawGateway.Json(200, """{"object":"chat.completion","choices":[{"message":{"content":"pong"},"finish_reason":"stop"}],"usage":{"total_tokens":3}}"""));
         using var client = Client(gateway);
 
         await new HealthProbe(client).RunAsync("/health/liveliness", deep: false, CancellationToken.None);
@@ -43,8 +44,9 @@ public sealed class GatewayClientTests
     [Test]
     public async Task A_cookie_the_gateway_sets_is_never_sent_back()
     {
-        using var gateway = new RawGateway((number, _) => number == 1
+        using var gateway = new RawGateway((number, line) => number == 1
             ? RawGateway.Json(503, """{"error":{"message":"warming up"}}""", "Retry-After: 0", "Set-Cookie: session=tracked; Path=/")
+            : line.Contains("/health/readiness", StringComparison.Ordinal) ? RawGateway.Json(200, """{"status":"healthy","db":"connected"}""")
             : RawGateway.Json(200, "\"I'm alive!\""));
         using var client = Client(gateway);
 

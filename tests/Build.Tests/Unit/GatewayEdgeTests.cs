@@ -75,10 +75,10 @@ public sealed class GatewayEdgeTests
         Assert.That(failure.Reason, Does.Contain("502"));
     }
 
-    [TestCase("""{"choices":[{"message":null,"finish_reason":"stop"}]}""", "invalid-answer")]
-    [TestCase("""{"choices":["pong"]}""", "invalid-answer")]
-    [TestCase("""{"choices":[{"message":{"content":[1,2,"x"]}}]}""", "invalid-answer")]
-    [TestCase("""{"choices":[{"message":{"content":{"text":"pong"}}}]}""", "invalid-answer")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":null,"finish_reason":"stop"}]}""", "invalid-answer")]
+    [TestCase("""{"object":"chat.completion","choices":["pong"]}""", "invalid-answer")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":{"content":[1,2,"x"]},"finish_reason":"stop"}]}""", "invalid-answer")]
+    [TestCase("""{"object":"chat.completion","choices":[{"message":{"content":{"text":"pong"}},"finish_reason":"stop"}]}""", "invalid-answer")]
     [TestCase("""["not","an","object"]""", "not-gateway")]
     public void Odd_answer_shapes_are_classified_not_unexpected(string body, string failure)
     {

@@ -44,8 +44,8 @@ public sealed class GatewayProbeTests
 
         Assert.That(outcome.IsLiteLlm, Is.True);
         Assert.That(outcome.LiteLlmVersion, Is.EqualTo("1.74.9"));
-        Assert.That(outcome.Database, Is.EqualTo("Not connected"));
-        Assert.That(outcome.Detail, Does.StartWith("/health/liveliness answered 200 in ").And.EndWith("; LiteLLM 1.74.9, database Not connected"));
+        Assert.That(outcome.Database, Is.EqualTo("connected"));
+        Assert.That(outcome.Detail, Does.StartWith("/health/liveliness answered 200 in ").And.EndWith("; LiteLLM 1.74.9, database connected"));
         Assert.That(gateway.Requests.Select(request => (request.Path, request.Authorization)).ToList(), Is.EqualTo(new[] { ("/health/liveliness", (string?)null), ("/health/readiness", null) }), "the cheap endpoints, without the key");
         Assert.That(client.RequestsSent, Is.EqualTo(2));
     }

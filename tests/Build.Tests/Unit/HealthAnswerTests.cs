@@ -27,7 +27,7 @@ public sealed class HealthAnswerTests
     [TestCase(401, "; /health/readiness needs a key here (401), not checked")]
     [TestCase(403, "; /health/readiness needs a key here (403), not checked")]
     [TestCase(404, "; /health/readiness answered 404, not checked")]
-    [TestCase(500, "; /health/readiness answered 500, not checked")]
+    [TestCase(429, "; /health/readiness answered 429, not checked")]
     public async Task Readiness_that_does_not_answer_is_noted_not_failed(int status, string note)
     {
         using var gateway = Gateway(path => path == "/health/liveliness" ? Alive : RawGateway.Json(status, "{}"));
@@ -45,8 +45,37 @@ public sealed class HealthAnswerTests
         var outcome = await CheckAsync(gateway);
         Assert.That(outcome.Detail, Does.EndWith("; LiteLLM 1.80.0, database not reported"));
 
-        using var bare = Gateway(path => path == "/health/liveliness" ? Alive : RawGateway.Json(200, "{}"));
+        using var bare = Gateway(path => path == "/health/liveliness" ? Alive : RawGateway.Json(200, "{\"status\":\"Healthy\"}"));
         Assert.That((await CheckAsync(bare)).Detail, Does.EndWith("; LiteLLM (version not given), database not reported"));
+
+        using var early = Gateway(path => path == "/health/liveliness" ? Alive : RawGateway.Json(200, "{\"status\":\"connected\",\"db\":\"Not connected\"}"));
+        Assert.That((await CheckAsync(early)).Database, Is.EqualTo("Not connected"), "early LiteLLM said connected; no database configured is by design");
+    }
+
+    [TestCase("{}", "not-litellm", "/health/readiness answered 200 without LiteLLM's status field")]
+    [TestCase("\"ok\"", "not-litellm", "/health/readiness answered 200 without LiteLLM's status field")]
+    [TestCase("{\"status\":\"unhealthy\"}", "not-ready", "/health/readiness answered status \"unhealthy\"")]
+    [TestCase("{\"status\":\"unhealthy\",\"db\":\"connected\"}", "not-ready", "/health/readiness answered status \"unhealthy\", database \"connected\"")]
+    [TestCase("{\"status\":\"healthy\",\"db\":\"disconnected\"}", "not-ready", "/health/readiness: the gateway's database is disconnected (virtual keys, budgets and spend cannot be checked)")]
+    [TestCase("{\"status\":\"healthy\",\"db\":\"Disconnected\"}", "not-ready", "/health/readiness: the gateway's database is disconnected (virtual keys, budgets and spend cannot be checked)")]
+    public void Readiness_passes_only_when_it_says_healthy_without_a_disconnected_database(string body, string failure, string reason)
+    {
+        using var gateway = Gateway(path => path == "/health/liveliness" ? Alive : RawGateway.Json(200, body));
+
+        var failed = Fails(gateway);
+
+        Assert.That((failed.Id, failed.Reason), Is.EqualTo((failure, reason)));
+    }
+
+    [TestCase(500)]
+    [TestCase(502)]
+    public void Readiness_that_fails_on_the_server_fails_HealthCheck(int status)
+    {
+        using var gateway = Gateway(path => path == "/health/liveliness" ? Alive : RawGateway.Json(status, "{\"error\":{\"message\":\"boom\"}}"));
+
+        var failed = Fails(gateway);
+
+        Assert.That((failed.Id, new Redactor().Redact(failed.Reason)), Is.EqualTo(("not-ready", $"/health/readiness answered {status}: boom")));
     }
 
     [Test]
@@ -74,7 +103,7 @@ public sealed class HealthAnswerTests
     [Test]
     public async Task A_LiteLLM_version_header_marks_LiteLLM_whatever_the_body()
     {
-        using var gateway = Gateway(path => path == "/health/liveliness" ? RawGateway.Json(200, "{\"ok\":true}", "x-litellm-version: 1.74.9") : RawGateway.Json(200, "{\"db\":\"connected\"}"));
+        using var gateway = Gateway(path => path == "/health/liveliness" ? RawGateway.Json(200, "{\"ok\":true}", "x-litellm-version: 1.74.9") : RawGateway.Json(200, "{\"status\":\"healthy\",\"db\":\"connected\"}"));
 
         var outcome = await CheckAsync(gateway);
 
@@ -92,11 +121,33 @@ public sealed class HealthAnswerTests
         Assert.That(Fails(gateway).Reason, Is.EqualTo("/health/liveliness answered 200 with a body that is not JSON"));
     }
 
+    [TestCase("", "an empty body")]
+    [TestCase("{\"choices\":[]}", "a JSON object")]
+    [TestCase("[1]", "a JSON array")]
+    [TestCase("true", "a JSON boolean")]
+    public void On_LiteLLMs_liveliness_path_only_LiteLLMs_answer_passes(string body, string shape)
+    {
+        using var gateway = Gateway(_ => RawGateway.Http("200 OK", body));
+
+        var failed = Fails(gateway);
+
+        Assert.That((failed.Id, failed.Reason), Is.EqualTo(("not-litellm", $"/health/liveliness answered 200 with {shape} and no x-litellm-version header, not as LiteLLM answers")));
+    }
+
     [Test]
-    public async Task An_empty_liveliness_answer_is_accepted_as_not_LiteLLM()
+    public async Task An_empty_answer_on_another_health_path_is_accepted_as_not_LiteLLM_and_kept_for_the_catch_all_check()
     {
         using var gateway = Gateway(_ => RawGateway.Http("200 OK", string.Empty));
-        Assert.That((await CheckAsync(gateway)).IsLiteLlm, Is.False);
+        var outcome = await CheckAsync(gateway, "/healthz");
+        Assert.That((outcome.IsLiteLlm, outcome.Answer), Is.EqualTo((false, string.Empty)));
+    }
+
+    [Test]
+    public async Task Readiness_as_the_health_path_is_LiteLLM_by_its_version_field()
+    {
+        using var gateway = Gateway(_ => RawGateway.Json(200, "{\"status\":\"healthy\",\"db\":\"connected\",\"litellm_version\":\"1.80.0\"}"));
+        var outcome = await CheckAsync(gateway, "/health/readiness");
+        Assert.That((outcome.IsLiteLlm, outcome.LiteLlmVersion), Is.EqualTo((true, "1.80.0")));
     }
 
     [Test]
@@ -105,7 +156,7 @@ public sealed class HealthAnswerTests
         using var gateway = Gateway(path => path switch
         {
             "/health/liveliness" => Alive,
-            "/health/readiness" => RawGateway.Json(200, "{}"),
+            "/health/readiness" => RawGateway.Json(200, "{\"status\":\"healthy\"}"),
             _ => RawGateway.Json(200, "{\"healthy_endpoints\":[{\"model\":\"a\"},{\"model\":\"b\"}],\"unhealthy_endpoints\":[]}"),
         });
 
@@ -123,7 +174,7 @@ public sealed class HealthAnswerTests
         using var gateway = Gateway(path => path switch
         {
             "/health/liveliness" => Alive,
-            "/health/readiness" => RawGateway.Json(200, "{}"),
+            "/health/readiness" => RawGateway.Json(200, "{\"status\":\"healthy\"}"),
             _ => RawGateway.Json(200, $"{{\"healthy_count\":1,\"unhealthy_count\":24,\"unhealthy_endpoints\":[{unhealthy}]}}"),
         });
 
@@ -139,7 +190,7 @@ public sealed class HealthAnswerTests
         using var gateway = Gateway(path => path switch
         {
             "/health/liveliness" => Alive,
-            "/health/readiness" => RawGateway.Json(200, "{}"),
+            "/health/readiness" => RawGateway.Json(200, "{\"status\":\"healthy\"}"),
             _ => RawGateway.Json(401, "{\"error\":{\"message\":\"Authentication Error\",\"type\":\"auth_error\"}}"),
         });
 

@@ -11,7 +11,7 @@ public sealed class JUnitReportTests
     private const string Canary = "sk-canary-0123456789abcdef";
 
     private static XDocument Build(TaskResults results, Redactor? redactor = null) =>
-        XDocument.Parse(JUnitReport.Build("Verify", new DateTimeOffset(2026, 11, 27, 19, 0, 0, TimeSpan.FromHours(1)), TimeSpan.FromMilliseconds(2500), results, redactor ?? new Redactor()));
+        XDocument.Parse(JUnitReport.Build("Verify", new DateTimeOffset(2026, 11, 27, 19, 0, 0, TimeSpan.FromHours(1)), TimeSpan.FromMilliseconds(2500), results, RunVerdict.From(results), redactor ?? new Redactor()));
 
     [Test]
     public void One_suite_per_run_and_one_case_per_task_with_counts_and_durations()
@@ -56,7 +56,7 @@ public sealed class JUnitReportTests
         results.Fail("ChatSmoke", Failure.Of(FailureClass.BadKey, $"key {Canary} refused \u0001\uFFFE"));
         results.Skip("Summary\u0002", $"because {Canary}");
 
-        var text = JUnitReport.Build($"Verify{Canary}", DateTimeOffset.UnixEpoch, TimeSpan.Zero, results, redactor);
+        var text = JUnitReport.Build($"Verify{Canary}", DateTimeOffset.UnixEpoch, TimeSpan.Zero, results, RunVerdict.From(results), redactor);
         var junit = XDocument.Parse(text);
 
         Assert.That(text, Does.Not.Contain(Canary).And.Not.Contain("sk-canary"));
@@ -65,10 +65,16 @@ public sealed class JUnitReportTests
     }
 
     [Test]
-    public void A_run_that_checked_nothing_is_an_empty_suite()
+    public void A_run_that_checked_nothing_is_one_failed_case_named_for_the_target()
     {
-        var junit = Build(new TaskResults());
-        Assert.That((string?)junit.Root!.Attribute("tests"), Is.EqualTo("0"));
-        Assert.That(junit.Descendants("testcase"), Is.Empty);
+        var results = new TaskResults();
+        results.Skip("Harden", "no workflow or composite action to audit in empty");
+        var junit = Build(results);
+
+        Assert.That(new[] { "tests", "failures", "skipped" }.Select(name => (string?)junit.Root!.Attribute(name)), Is.EqualTo(new[] { "2", "1", "1" }));
+        var verdict = junit.Descendants("testcase").Last();
+        Assert.That((string?)verdict.Attribute("name"), Is.EqualTo("Verify"));
+        Assert.That((string?)verdict.Element("failure")!.Attribute("type"), Is.EqualTo("no-check-ran"));
+        Assert.That((string?)verdict.Element("failure")!.Attribute("message"), Does.StartWith("no check ran: Harden skipped (no workflow or composite action to audit in empty). Fix: "));
     }
 }

@@ -27,8 +27,8 @@ public sealed class KeyCheckTests
         return await new KeyProbe(client).RunAsync(DateTimeOffset.UtcNow, warnDays, CancellationToken.None);
     }
 
-    private static string Skipped(StandInServer gateway, string key) =>
-        Assert.ThrowsAsync<CheckSkippedException>(() => LookUpAsync(gateway, key))!.Reason;
+    private static string Unverified(StandInServer gateway, string key) =>
+        Assert.ThrowsAsync<KeyUnverifiedException>(() => LookUpAsync(gateway, key))!.Reason;
 
     [Test]
     public async Task A_scoped_virtual_key_is_described_and_has_no_finding()
@@ -67,28 +67,36 @@ public sealed class KeyCheckTests
         var spent = (await LookUpAsync(gateway, "sk-spent-0123456789")).Findings.Single();
 
         Assert.That((expired.Severity, expired.Message), Is.EqualTo((Severity.Error, "the key has expired: LiteLLM refuses it")));
-        Assert.That((spent.Severity, spent.Message), Is.EqualTo((Severity.Error, "the key has spent its whole budget: LiteLLM refuses it")));
+
+        // LiteLLM enforces a key's own budget on LLM routes only (auth/user_api_key_auth.py): /key/info answers, and KeyCheck judges.
+        Assert.That((spent.Severity, spent.Message), Is.EqualTo((Severity.Error, "the key has spent $5.50 of its $5.00 budget: calls are refused")));
     }
 
     [Test]
-    public async Task Without_a_database_or_with_a_refused_lookup_KeyCheck_is_skipped_with_the_reason()
+    public async Task Without_a_database_the_key_is_unverified_and_an_unknown_key_is_refused()
     {
-        await using var noDatabase = await StandInServer.StartAsync(new StandInOptions { MasterKey = Master });
-        Assert.That(Skipped(noDatabase, Master), Does.StartWith("LiteLLM runs without a database, so there are no virtual keys"));
+        await using var noDatabase = await StandInServer.StartAsync(new StandInOptions { MasterKey = Master, HasDatabase = false });
+        Assert.That(Unverified(noDatabase, Master), Is.EqualTo("LiteLLM runs without a database, so it has no virtual keys and the key that works can only be its master key"));
+
+        using var client = Client(noDatabase, "sk-unknown-0123456789");
+        var refused = Assert.ThrowsAsync<CheckFailedException>(() => new KeyProbe(client).RunAsync(Now, 14, CancellationToken.None))!.Failure;
+        Assert.That((refused.Id, refused.Reason), Is.EqualTo(("bad-key", "/key/info: LiteLLM refused the key (400 no_db_connection: it has no database, and the key is not its master key)")));
 
         await using var withDatabase = await StartAsync();
-        Assert.That(Skipped(withDatabase, "sk-unknown-0123456789"), Does.StartWith("/key/info refused the lookup (401): ").And.Contain("Authentication Error, Invalid proxy server token passed."));
+        using var unknown = Client(withDatabase, "sk-unknown-0123456789");
+        var failure = Assert.ThrowsAsync<CheckFailedException>(() => new KeyProbe(unknown).RunAsync(Now, 14, CancellationToken.None))!.Failure;
+        Assert.That((failure.Id, new Redactor().Redact(failure.Reason)), Is.EqualTo(("bad-key", "/key/info: LiteLLM refused the key (401: Authentication Error, Invalid proxy server token passed. Unable to find token in cache or `LiteLLM_VerificationTokenTable`)")));
     }
 
     [Test]
-    public async Task A_gateway_without_key_info_is_skipped_not_failed()
+    public async Task A_gateway_without_key_info_leaves_the_key_unverified()
     {
         await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = Master, RootPath = "/litellm" });
         using var client = new GatewayClient(TestSettings.For(new Uri(gateway.BaseUrl, "/").AbsoluteUri, Master), new EgressPolicy(EgressMode.Block));
 
-        var reason = Assert.ThrowsAsync<CheckSkippedException>(() => new KeyProbe(client).RunAsync(Now, 14, CancellationToken.None))!.Reason;
+        var reason = Assert.ThrowsAsync<KeyUnverifiedException>(() => new KeyProbe(client).RunAsync(Now, 14, CancellationToken.None))!.Reason;
 
-        Assert.That(reason, Is.EqualTo("/key/info was not found (404): the gateway is not LiteLLM, or runs without virtual keys"));
+        Assert.That(reason, Is.EqualTo("/key/info was not found (404): the gateway runs without virtual keys, or is not LiteLLM"));
     }
 
     private static KeyInfo Key(DateTimeOffset? expires = null, double spend = 0, double? budget = 10, string[]? models = null, string? user = "ci", string[]? routes = null) =>
@@ -173,7 +181,7 @@ public sealed class KeyProbeAnswerTests
         return await new KeyProbe(client).RunAsync(DateTimeOffset.UtcNow, 14, CancellationToken.None);
     }
 
-    private static string Skipped(RawGateway gateway) => new Redactor().Redact(Assert.ThrowsAsync<CheckSkippedException>(() => LookUpAsync(gateway))!.Reason);
+    private static string Unverified(RawGateway gateway) => new Redactor().Redact(Assert.ThrowsAsync<KeyUnverifiedException>(() => LookUpAsync(gateway))!.Reason);
 
     private static RawGateway Answering(int status, string body) => new((_, _) => RawGateway.Json(status, body));
 
@@ -192,19 +200,36 @@ public sealed class KeyProbeAnswerTests
         Assert.That(outcome.Detail, Is.EqualTo(finding));
     }
 
-    [TestCase(200, "{\"key\":\"sk-x\"}", "/key/info answered 200 without LiteLLM's info object: not a LiteLLM key lookup")]
-    [TestCase(200, "[]", "/key/info answered 200 without LiteLLM's info object: not a LiteLLM key lookup")]
+    [TestCase(200, "{\"key\":\"sk-x\"}", "/key/info answered 200 without LiteLLM's info object")]
+    [TestCase(200, "[]", "/key/info answered 200 without LiteLLM's info object")]
     [TestCase(403, "{\"error\":{\"message\":\"You are not allowed to access this key's info. Your role=internal_user\"}}", "/key/info refused the lookup (403): You are not allowed to access this key's info. Your role=internal_user")]
-    [TestCase(401, "", "/key/info refused the lookup (401): no reason given")]
-    [TestCase(404, "{\"detail\":\"Not Found\"}", "/key/info was not found (404): the gateway is not LiteLLM, or runs without virtual keys")]
+    [TestCase(404, "{\"detail\":\"Not Found\"}", "/key/info was not found (404): the gateway runs without virtual keys, or is not LiteLLM")]
     [TestCase(502, "{\"error\":{\"message\":\"upstream reset\"}}", "/key/info answered 502: upstream reset")]
+    [TestCase(429, "{\"error\":{\"message\":\"slow down\"}}", "/key/info answered 429: slow down")]
     [TestCase(418, "", "/key/info answered 418")]
-    [TestCase(500, "{\"error\":{\"message\":\"Database not connected. Connect a database to your proxy\",\"type\":\"internal_server_error\"}}", "LiteLLM runs without a database, so there are no virtual keys and the key in use is the master key; connect a database and store a scoped virtual key")]
-    [TestCase(400, "{\"error\":{\"message\":\"No connected db.\",\"type\":\"no_db_connection\"}}", "LiteLLM runs without a database, so there are no virtual keys and the key in use is the master key; connect a database and store a scoped virtual key")]
-    public void Answers_that_say_nothing_about_the_key_skip_KeyCheck_with_the_reason(int status, string body, string reason)
+    [TestCase(500, "{\"error\":{\"message\":\"Database not connected. Connect a database to your proxy\",\"type\":\"internal_server_error\"}}", "LiteLLM runs without a database, so it has no virtual keys and the key that works can only be its master key")]
+    public void Answers_that_say_nothing_about_the_key_leave_it_unverified_with_the_reason(int status, string body, string reason)
     {
         using var gateway = Answering(status, body);
-        Assert.That(Skipped(gateway), Is.EqualTo(reason));
+        Assert.That(Unverified(gateway), Is.EqualTo(reason));
+    }
+
+    [TestCase(401, "", "/key/info: LiteLLM refused the key (401: no reason given)")]
+    [TestCase(400, "{\"error\":{\"message\":\"No connected db.\",\"type\":\"no_db_connection\"}}", "/key/info: LiteLLM refused the key (400 no_db_connection: it has no database, and the key is not its master key)")]
+    public void A_key_LiteLLM_refuses_at_its_self_lookup_is_a_bad_key(int status, string body, string reason)
+    {
+        using var gateway = Answering(status, body);
+        var failure = Assert.ThrowsAsync<CheckFailedException>(() => LookUpAsync(gateway))!.Failure;
+        Assert.That((failure.Id, failure.Reason), Is.EqualTo(("bad-key", reason)));
+    }
+
+    [Test]
+    public void A_lookup_that_times_out_leaves_the_key_unverified()
+    {
+        using var peer = new SilentPeer();
+        using var client = new GatewayClient(TestSettings.For($"http://127.0.0.1:{peer.Port}", "sk-probe-0123456789", 1), new EgressPolicy(EgressMode.Block));
+        var reason = Assert.ThrowsAsync<KeyUnverifiedException>(() => new KeyProbe(client).RunAsync(DateTimeOffset.UtcNow, 14, CancellationToken.None))!.Reason;
+        Assert.That(reason, Does.StartWith("/key/info could not be asked: "));
     }
 
     [Test]
@@ -227,7 +252,9 @@ public sealed class KeyProbeAnswerTests
         var failure = Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).ListModelsAsync(CancellationToken.None))!.Failure;
         Assert.That((failure.Id, failure.Reason), Is.EqualTo(("not-gateway", "/v1/models answered 200 without an OpenAI model list")));
 
-        using var deep = new RawGateway((_, requestLine) => requestLine.StartsWith("GET /health/liveliness", StringComparison.Ordinal) ? RawGateway.Json(200, "\"I'm alive!\"") : RawGateway.Json(200, "[]"));
+        using var deep = new RawGateway((_, requestLine) => requestLine.StartsWith("GET /health/liveliness", StringComparison.Ordinal) ? RawGateway.Json(200, "\"I'm alive!\"")
+            : requestLine.StartsWith("GET /health/readiness", StringComparison.Ordinal) ? RawGateway.Json(200, "{\"status\":\"healthy\"}")
+            : RawGateway.Json(200, "[]"));
         using var deepClient = new GatewayClient(TestSettings.For(deep.Url, "sk-probe-0123456789", 3), new EgressPolicy(EgressMode.Block));
         Assert.That(async () => await new HealthProbe(deepClient).RunAsync("/health/liveliness", deep: true, CancellationToken.None), Throws.Nothing);
     }

@@ -56,6 +56,15 @@ public sealed class ReadmeTests
     }
 
     [Test]
+    public void The_pass_criteria_table_is_the_one_the_build_declares()
+    {
+        var table = Readme[Readme.IndexOf("| check | must hold for a pass |", StringComparison.Ordinal)..];
+        var rows = table.Split('\n').Skip(2).TakeWhile(line => line.StartsWith('|')).ToList();
+        Assert.That(rows, Is.EqualTo(Build.Tasks.PassCriteria.MarkdownRows.ToList()));
+        Assert.That(Build.Tasks.PassCriteria.All.Select(row => row.Check), Is.EquivalentTo(Build.Tasks.VerificationTask.CheckNames));
+    }
+
+    [Test]
     public void The_readme_keeps_its_two_commands()
     {
         Assert.That(Readme, Does.Contain("./build.sh --target=Verify"));

@@ -128,7 +128,7 @@ public sealed class RedactorTests
         results.Fail("HealthCheck", new Failure("server-error", new string('x', 200_000), "fix it"));
         var facts = new RunFacts();
         facts.Warnings.AddRange(Enumerable.Repeat(new string('w', 1000), 200));
-        var markdown = SummaryTable.Markdown(results, facts, new EgressPolicy(EgressMode.Block), new Redactor());
+        var markdown = SummaryTable.Markdown(results, RunVerdict.From(results), facts, new EgressPolicy(EgressMode.Block), new Redactor());
 
         Assert.That(Encoding.UTF8.GetByteCount(markdown), Is.LessThanOrEqualTo(SummaryTable.MaxMarkdownBytes));
         Assert.That(markdown, Does.Contain("cut at 64 KiB"));
@@ -143,7 +143,7 @@ public sealed class RedactorTests
         egress.Allow(new Uri("https://litellm.tail1234.ts.net:8443"));
         egress.Check(new Uri("https://litellm.tail1234.ts.net:8443/health/liveliness"));
 
-        var markdown = SummaryTable.Markdown(new TaskResults(), new RunFacts(), egress, redactor);
+        var markdown = SummaryTable.Markdown(new TaskResults(), RunVerdict.From(new TaskResults()), new RunFacts(), egress, redactor);
 
         Assert.That(markdown, Does.Contain("Egress (block mode): https://\\*\\*\\*:8443 (tailnet name)"));
         Assert.That(markdown, Does.Not.Contain("<redacted>").And.Not.Contain("tail1234"));
@@ -153,13 +153,17 @@ public sealed class RedactorTests
     public void A_run_that_checked_nothing_never_passes()
     {
         var results = new TaskResults();
-        Assert.That(results.Passed, Is.False);
+        Assert.That(RunVerdict.From(results), Is.EqualTo(new RunVerdict(false, "no check ran", "no check ran: no check was selected", RunVerdict.From(results).Fix)));
         results.Skip("ChatSmoke", "skipped because HealthCheck failed");
-        Assert.That(results.Passed, Is.False);
+        Assert.That((RunVerdict.From(results).Passed, RunVerdict.From(results).Message), Is.EqualTo((false, "no check ran: ChatSmoke skipped (skipped because HealthCheck failed)")));
         results.Pass("Harden", "ok");
-        Assert.That(results.Passed, Is.True);
+        Assert.That((RunVerdict.From(results).Passed, RunVerdict.From(results).Headline, RunVerdict.From(results).ExitCode), Is.EqualTo((true, "passed", 0)));
+        results.Fail("HealthCheck", Failure.Of(FailureClass.ConnectionRefused, "refused."));
+        Assert.That((RunVerdict.From(results).Status, RunVerdict.From(results).Message, RunVerdict.From(results).Fix, RunVerdict.From(results).ExitCode), Is.EqualTo(("failed", "HealthCheck failed: refused", FailureClass.ConnectionRefused.Fix, 1)));
+        results.Fail("ChatSmoke", Failure.Of(FailureClass.BadKey));
+        Assert.That(RunVerdict.From(results).Message, Does.StartWith("2 checks failed; first ChatSmoke: The gateway rejected the key"), "the first in task order (ChatSmoke was recorded, as skipped, first)");
         results.Complete("Verify", TimeSpan.FromSeconds(1));
-        Assert.That(results.All.Select(result => result.Name), Is.EqualTo(new[] { "ChatSmoke", "Harden" }), "an aggregate is not a check");
+        Assert.That(results.All.Select(result => result.Name), Is.EqualTo(new[] { "ChatSmoke", "Harden", "HealthCheck" }), "an aggregate is not a check");
     }
 
     [Test]
