@@ -5,14 +5,16 @@ namespace Build.Security;
 
 /// <summary>
 /// The one redaction point: everything that leaves the process (console, report, step summary,
-/// annotations, any file) passes through <see cref="Redact"/>. It replaces, in this order:
+/// annotations, any file) passes through <see cref="Redact"/>. First it normalises (<see cref="Normalise"/>:
+/// terminal escape sequences, control characters and invisible Unicode format characters go, so a key
+/// hidden between them is whole again), then it replaces, in this order:
 /// <list type="number">
 /// <item>infrastructure values (hosts, URLs, addresses) and the encoded forms of keys, exactly, longest first;</item>
 /// <item>abbreviations of a key (<c>sk-CAN...91x7</c>, <c>sk-CANARY-****</c>);</item>
 /// <item>any run of <see cref="KeyRun"/> or more consecutive characters of a key, also across a line break;</item>
 /// </list>
 /// then cuts the gateway texts marked by <see cref="Cut"/> (after redacting, so a cut never leaves a
-/// fragment behind) and strips control characters and terminal escape sequences.
+/// fragment behind). Escaping for the target (Markdown, XML, JSON) is each writer's, after this.
 /// </summary>
 public sealed partial class Redactor
 {
@@ -91,6 +93,7 @@ public sealed partial class Redactor
             return text ?? string.Empty;
         }
 
+        text = Normalise(text);
         lock (_lock)
         {
             foreach (var secret in _exact)
@@ -102,7 +105,7 @@ public sealed partial class Redactor
             text = RedactKeyRuns(text);
         }
 
-        return StripControls(ApplyCuts(text));
+        return ApplyCuts(text);
     }
 
     /// <summary>Callers have checked the length: every value here is at least <see cref="MinimumLength"/> long.</summary>
@@ -229,36 +232,46 @@ public sealed partial class Redactor
     {
         if (!text.Contains(CutStart, StringComparison.Ordinal))
         {
-            return text;
+            return text.Replace(CutEnd.ToString(), string.Empty, StringComparison.Ordinal);
         }
 
         return CutMarks().Replace(text, match =>
         {
             var inner = match.Groups["text"].Value;
             return inner.Length <= CutLength ? inner : inner[..(CutLength - 3)] + "...";
-        });
+        }).Replace(CutEnd.ToString(), string.Empty, StringComparison.Ordinal);
     }
 
-    /// <summary>Terminal escape sequences (CSI, OSC) and every control character but tab and line breaks.</summary>
-    private static string StripControls(string text)
+    /// <summary>
+    /// What a person reading the text would see: terminal escape sequences (CSI, OSC and two-character ESC
+    /// forms), every C0 and C1 control character but tab and line breaks, and Unicode format characters
+    /// (zero-width spaces and joiners, bidi overrides and isolates, the byte-order mark, the soft hyphen) are
+    /// removed. <see cref="Cut"/>'s two marks are kept for the cut that follows redaction.
+    /// </summary>
+    public static string Normalise(string text)
     {
-        if (!text.Any(character => char.IsControl(character) && character is not ('\n' or '\r' or '\t')))
+        if (!text.EnumerateRunes().Any(NeedsNormalising))
         {
             return text;
         }
 
         text = EscapeSequence().Replace(text, string.Empty);
         var result = new StringBuilder(text.Length);
-        foreach (var character in text)
+        foreach (var rune in text.EnumerateRunes())
         {
-            if (!char.IsControl(character) || character is '\n' or '\r' or '\t')
+            if (!NeedsNormalising(rune) || rune.Value is CutStart or CutEnd)
             {
-                result.Append(character);
+                result.Append(rune.ToString());
             }
         }
 
         return result.ToString();
     }
+
+    /// <summary>Controls but tab and line breaks, and format characters, also beyond the first plane (tag characters).</summary>
+    private static bool NeedsNormalising(Rune rune) =>
+        (Rune.IsControl(rune) && rune.Value is not ('\n' or '\r' or '\t'))
+        || Rune.GetUnicodeCategory(rune) == System.Globalization.UnicodeCategory.Format;
 
     [GeneratedRegex(@"(?<before>[^\s""'`*.…]{0,200})(?:\.{3,}|…|\*{3,})(?<after>[^\s""'`*.…]{0,200})")]
     private static partial Regex Ellipsis();
@@ -266,7 +279,7 @@ public sealed partial class Redactor
     [GeneratedRegex("\u0002(?<text>[^\u0002\u0003]*)\u0003?")]
     private static partial Regex CutMarks();
 
-    // ESC [ … final byte (CSI), ESC ] … BEL or ESC \ (OSC), and two-character ESC sequences.
-    [GeneratedRegex(@"\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u009B[0-?]*[ -/]*[@-~]|\u001B[@-_]")]
+    // ESC [ … final byte (CSI), ESC ] … BEL or ESC \ (OSC), C1 CSI, and the other ESC forms (ECMA-48: intermediates, then one final byte).
+    [GeneratedRegex(@"\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u009B[0-?]*[ -/]*[@-~]|\u001B[ -/]*[0-~]")]
     private static partial Regex EscapeSequence();
 }
