@@ -21,6 +21,7 @@ public sealed class BuildContext : FrostingContext
         var source = new CakeSettingsSource(context.Arguments, context.Environment);
         var (settings, problems) = SettingsReader.Read(source);
         SettingsProblems = problems;
+        SettingsReportPath = settings?.ReportPath ?? SettingsReader.ReportPathOrNull(source);
         Settings = settings ?? SettingsReader.Read(new FallbackSource()).Settings!;
         Commands = new WorkflowCommands(Settings.IsGitHubActions, Console.Out, redactor.Redact);
         EgressPolicy = new EgressPolicy(Settings.Egress);
@@ -65,6 +66,12 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>Computes the verdict from the task results the first time it is asked for; every output reads this one.</summary>
     public RunVerdict Conclude() => Verdict ??= RunVerdict.From(Results);
+
+    /// <summary>The verdict of a run stopped by its settings.</summary>
+    public RunVerdict FailOnSettings(int problems) => Verdict = RunVerdict.Settings(problems);
+
+    /// <summary>Where the report goes even when other settings are malformed: the path given, if it reads as one, else the default.</summary>
+    public string? SettingsReportPath { get; }
 
     /// <summary>The targets asked for run no check (--exclusive on an aggregate): refused, and reported as such.</summary>
     public bool NoCheckRequested { get; set; }

@@ -28,6 +28,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 context.Error($"  {problem}");
             }
 
+            // A report left from an earlier run must not stay green: it is replaced by this run's, which failed on settings.
+            RunPublisher.PublishSettingsFailure(context, problems.Count, problems.Any(problem => problem.StartsWith($"--{Build.Settings.ArgumentNames.Report}", StringComparison.Ordinal)));
             throw new CakeException(2, $"{problems.Count} setting problem(s), listed above. Fix: {FailureClass.Settings.Fix}");
         }
 
@@ -72,18 +74,40 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
-    /// <summary>Every file the run writes is checked before any task runs: a run never ends unable to report.</summary>
+    /// <summary>
+    /// Every file the run writes is checked before any task runs, and all problems are listed at once: a run
+    /// never ends unable to report, and never writes anywhere but a new or regular file in an existing folder
+    /// (the default report's own folder is made).
+    /// </summary>
     private static IEnumerable<string> OutputProblems(Build.Settings.VerifySettings settings)
     {
+        var defaultReport = Build.Settings.RepositoryRoot.Resolve(Build.Settings.SettingsReader.DefaultReportPath);
         var outputs = new (string Option, string? Path)[]
         {
             (Build.Settings.ArgumentNames.Report, settings.ReportPath),
             (Build.Settings.ArgumentNames.JUnit, settings.JUnitPath),
             (Build.Settings.ArgumentNames.Sarif, settings.SarifPath),
         };
-        foreach (var (option, path) in outputs)
+        var given = outputs.Where(output => output.Path is not null).Select(output => (output.Option, Path: Path.GetFullPath(output.Path!))).ToList();
+        foreach (var same in given.GroupBy(output => output.Path, StringComparer.Ordinal).Where(group => group.Count() > 1))
         {
-            if (path is not null && !CanCreate(path))
+            yield return $"{string.Join(" and ", same.Select(output => $"--{output.Option}"))}: the same file is given for each; give each output its own path";
+        }
+
+        foreach (var (option, path) in given)
+        {
+            var folder = Path.GetDirectoryName(path)!;
+            var kind = OutputFile.KindOf(path);
+            if (kind is not (OutputFile.Kind.Missing or OutputFile.Kind.Regular))
+            {
+                var what = kind switch { OutputFile.Kind.Directory => "a folder", OutputFile.Kind.Link => "a link", _ => "a device or a pipe" };
+                yield return $"--{option}: the path exists and is not a regular file ({what}); it is never replaced: choose a new file path";
+            }
+            else if (!Directory.Exists(folder) && path != defaultReport)
+            {
+                yield return $"--{option}: cannot be written there: its folder does not exist; create the folder first or choose another path";
+            }
+            else if (!CanCreate(folder))
             {
                 yield return $"--{option}: cannot be written there (permissions, or a file where a folder should be?); choose a writable path";
             }
@@ -95,29 +119,28 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
-    /// <summary>Whether a file can be created beside <paramref name="path"/> (its folder made if needed); the probe is removed.</summary>
-    private static bool CanCreate(string path)
+    /// <summary>Whether a new file can be made in <paramref name="folder"/> (made first if needed), by the writer's own exclusive creation.</summary>
+    private static bool CanCreate(string folder)
     {
-        var full = Path.GetFullPath(path);
-        var probe = $"{full}.{Environment.ProcessId}.probe";
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllText(probe, string.Empty);
-            return true;
+            Directory.CreateDirectory(folder);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return false;
         }
-        finally
-        {
-            TryDelete(probe);
-        }
+
+        return OutputFile.CanCreateIn(folder);
     }
 
     private static bool CanAppend(string path)
     {
+        if (OutputFile.KindOf(path) is not (OutputFile.Kind.Missing or OutputFile.Kind.Regular))
+        {
+            return false;
+        }
+
         try
         {
             using var stream = new FileStream(path, FileMode.Append, FileAccess.Write);
@@ -126,17 +149,6 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             return false;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
         }
     }
 

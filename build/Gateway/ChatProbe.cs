@@ -178,7 +178,13 @@ public sealed class ChatProbe(GatewayClient client)
             throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{ModelsPath} answered {answer.Code} without an OpenAI model list"));
         }
 
-        var ids = data.Select(entry => LenientJson.Text(entry, "id")).OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        // An id is a string (OpenAI's Model object): a number would be asked for as model "5".
+        if (data.FirstOrDefault(entry => entry is not JObject || entry["id"]?.Type != JTokenType.String) is { } odd)
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.InvalidAnswer, $"{ModelsPath} listed a model whose id is not a string ({(odd is JObject ? odd["id"]?.Type.ToString().ToLowerInvariant() ?? "missing" : odd.Type.ToString().ToLowerInvariant())})"));
+        }
+
+        var ids = data.Select(entry => (string)entry["id"]!).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         return ids.Count > 0 ? ids : throw new CheckFailedException(Failure.Of(FailureClass.NoModels));
     }
 

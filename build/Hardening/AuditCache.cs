@@ -118,7 +118,7 @@ public sealed class AuditCache(string directory, Guid programId)
         try
         {
             Prune();
-            Build.Reporting.AtomicFile.WriteAllText(entry, text.ToString());
+            Build.Reporting.OutputFile.WriteAllText(entry, text.ToString());
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

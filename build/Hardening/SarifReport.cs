@@ -59,7 +59,7 @@ public static class SarifReport
     }
 
     public static void Write(string path, JObject sarif) =>
-        global::Build.Reporting.AtomicFile.WriteAllText(path, sarif.ToString(Formatting.Indented));
+        global::Build.Reporting.OutputFile.WriteAllText(path, sarif.ToString(Formatting.Indented));
 
     private static string Level(Severity severity) => severity == Severity.Error ? "error" : "warning";
 }

@@ -98,5 +98,5 @@ public static class JUnitReport
         model.Failure?.Fix,
         model.Failure?.Id);
 
-    public static void Write(string path, string xml) => AtomicFile.WriteAllText(path, xml);
+    public static void Write(string path, string xml) => OutputFile.WriteAllText(path, xml);
 }

@@ -60,4 +60,28 @@ public static class RunPublisher
             }
         }
     }
+
+    /// <summary>
+    /// After a settings error no task runs; the report at the report path (the one given, if it could be read, or
+    /// the default) is replaced by one that says so, so an upload of an earlier green report cannot happen.
+    /// </summary>
+    public static void PublishSettingsFailure(BuildContext context, int problems, bool reportPathIsAProblem)
+    {
+        context.ReportPublished = true;
+        var verdict = context.FailOnSettings(problems);
+        if (reportPathIsAProblem || context.SettingsReportPath is not { } path)
+        {
+            return;
+        }
+
+        try
+        {
+            var report = RunReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, verdict, context.Facts, context.EgressPolicy, context.TlsVerification, context.Redactor);
+            RunReport.Write(path, report);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The settings problems are the line to read; a report that cannot be written adds nothing.
+        }
+    }
 }

@@ -185,5 +185,5 @@ public static class RunReport
     }
 
     public static void Write(string path, JObject report) =>
-        AtomicFile.WriteAllText(path, report.ToString(Formatting.Indented) + Environment.NewLine);
+        OutputFile.WriteAllText(path, report.ToString(Formatting.Indented) + Environment.NewLine);
 }

@@ -13,7 +13,7 @@ public sealed record RunVerdict(bool Passed, string? Reason, string Message, str
 
     public string Status => Passed ? "passed" : "failed";
 
-    public int ExitCode => Passed ? 0 : 1;
+    public int ExitCode { get; init; } = Passed ? 0 : 1;
 
     /// <summary>The headline every output shares: "passed", "failed", or "failed: no check ran".</summary>
     public string Headline => Passed ? "passed" : Reason == NoCheckRan ? $"failed: {NoCheckRan}" : "failed";
@@ -37,6 +37,10 @@ public sealed record RunVerdict(bool Passed, string? Reason, string Message, str
 
         return new RunVerdict(true, null, $"{results.All.Count(result => result.Status == CheckStatus.Passed)} check(s) passed", string.Empty);
     }
+
+    /// <summary>The run stopped on its settings before any task (exit 2, a usage error).</summary>
+    public static RunVerdict Settings(int problems) =>
+        new(false, "settings", $"{problems} setting problem(s), listed above; no check ran", Gateway.FailureClass.Settings.Fix) { ExitCode = 2 };
 
     /// <summary>Ends the run with the verdict's exit code and one line, when it failed.</summary>
     public void ThrowIfFailed()

@@ -226,6 +226,14 @@ public static class SettingsReader
         return Path.GetFullPath(raw);
     }
 
+    /// <summary>The report path alone, for a run whose other settings are malformed; null when the one given is malformed too.</summary>
+    public static string? ReportPathOrNull(ISettingsSource source)
+    {
+        var problems = new List<string>();
+        var path = ReadReportPath(source, problems);
+        return problems.Count == 0 ? path : null;
+    }
+
     private static string ReadReportPath(ISettingsSource source, List<string> problems) =>
         ReadOutputPath(source, ArgumentNames.Report, DefaultReportPath, problems) ?? RepositoryRoot.Resolve(DefaultReportPath);
 

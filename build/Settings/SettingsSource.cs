@@ -9,4 +9,7 @@ public interface ISettingsSource
     IReadOnlyCollection<string> ArgumentNames { get; }
 
     string? Environment(string name);
+
+    /// <summary>Where <c>--name</c> stands on the command line, counted from 1, once per time it was given.</summary>
+    IReadOnlyList<int> Positions(string name) => Argument(name) is null ? [] : [0];
 }

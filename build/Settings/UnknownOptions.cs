@@ -15,6 +15,17 @@ public static class UnknownOptions
             var hint = EditDistance(guess, name.ToLowerInvariant()) <= 3 ? $"did you mean --{guess}?" : "see ./build.sh --help and the README's settings table";
             problems.Add($"--{name}: unknown option ({hint})");
         }
+
+        // A repeated option would silently take its last value (--key-policy=enforce --key-policy=off is off).
+        foreach (var name in source.ArgumentNames.Where(name => known.Contains(name) && !ArgumentNames.HostOptions.Contains(name, StringComparer.OrdinalIgnoreCase)).Order())
+        {
+            var positions = source.Positions(name);
+            if (positions.Count > 1)
+            {
+                var where = positions.All(position => position > 0) ? $" (arguments {string.Join(" and ", positions)})" : string.Empty;
+                problems.Add($"--{name}: given {positions.Count} times{where}; give it once");
+            }
+        }
     }
 
     private static int EditDistance(string left, string right)

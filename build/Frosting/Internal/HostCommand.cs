@@ -64,7 +64,15 @@ internal sealed class HostCommand(IServiceCollection services, HostOptions optio
         }
         catch (Exception exception)
         {
-            return log.LogException(exception is CakeReportException { InnerException: { } inner } ? inner : exception);
+            var thrown = exception is CakeReportException { InnerException: { } inner } ? inner : exception;
+            if (thrown is CakeException expected)
+            {
+                // A CakeException is a failure the build classified: its one line, never a stack trace, at any verbosity.
+                log.Error("Error: {0}", expected.Message);
+                return expected.ExitCode;
+            }
+
+            return log.LogException(thrown);
         }
     }
 

@@ -69,7 +69,8 @@ public sealed class CommandLineTests
         Assert.That(run.Output, Does.Contain("5 setting problem(s)"));
         Assert.That(run.Output, Does.Not.Contain("private-host"));
         Assert.That(run.Output, Does.Not.Contain("   at "));
-        Assert.That(File.Exists(run.ReportPath), Is.False, "a run stopped by its settings leaves nothing behind");
+        Assert.That(((string?)run.Report["reason"], run.Report["tasks"]), Is.EqualTo(("settings", new Newtonsoft.Json.Linq.JArray())), "the report says the run stopped on its settings");
+        Assert.That(run.Report.ToString(), Does.Not.Contain("private-host"));
     }
 
     [Test]

@@ -99,6 +99,26 @@ public sealed class EdgeTests : GatewayFixture
     }
 
     [Test]
+    public void A_repeated_option_is_a_settings_error_naming_its_positions_not_its_values()
+    {
+        var run = BuildRun.Start(["--target=Harden", "--exclusive", "--key-policy=enforce", "--key-policy=off"], withReport: false);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.StandardError, Does.Contain("--key-policy: given 2 times (arguments 3 and 4); give it once"));
+        Assert.That(run.StandardError, Does.Not.Contain("enforce").And.Not.Contain("=off"));
+    }
+
+    [Test]
+    public void At_diagnostic_verbosity_a_classified_failure_still_ends_in_one_line_without_a_stack_trace()
+    {
+        var run = Verify($"http://127.0.0.1:{FreePort()}", Canary, "--deadline=1", "--verbosity=diagnostic");
+
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
+        Assert.That(run.Output, Does.Not.Contain("   at "), "a stack trace for a classified failure");
+        Assert.That(run.StandardError.Split('\n').Count(line => line.StartsWith("Error: ", StringComparison.Ordinal)), Is.EqualTo(1), run.ToString());
+    }
+
+    [Test]
     public void An_unwritable_report_or_step_summary_stops_the_run_before_any_task()
     {
         var report = BuildRun.Start(["--target=Harden", "--exclusive", "--report=/proc/self/nothing/report.json"], withReport: false);

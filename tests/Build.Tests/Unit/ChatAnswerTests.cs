@@ -194,6 +194,19 @@ public sealed class ChatAnswerTests
         Assert.That(Fails(serverError, "nope").Id, Is.EqualTo("server-error"), "only a 400 or 404 saying so is an unknown model");
     }
 
+    [TestCase("""{"data":[{"id":"gpt-4"},{"id":5}]}""", "/v1/models listed a model whose id is not a string (integer)")]
+    [TestCase("""{"data":[{"id":"gpt-4"},{"name":"x"}]}""", "/v1/models listed a model whose id is not a string (missing)")]
+    [TestCase("""{"data":["gpt-4"]}""", "/v1/models listed a model whose id is not a string (string)")]
+    public void A_model_list_with_an_id_that_is_not_a_string_is_an_invalid_answer(string body, string reason)
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(200, body));
+        using var client = Client(gateway);
+
+        var failure = Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).ListModelsAsync(CancellationToken.None))!.Failure;
+
+        Assert.That((failure.Id, failure.Reason), Is.EqualTo(("invalid-answer", reason)));
+    }
+
     [Test]
     public void A_model_list_shows_twenty_names_each_cut_at_80_characters()
     {
