@@ -11,20 +11,38 @@ public sealed record ModelResult(string Model, ChatOutcome? Outcome, Failure? Fa
 /// <summary>
 /// ChatSmoke for several models: at most <see cref="MostAtOnce"/> at once, each with its own deadline and the
 /// chat retry rules (a model waits for a free slot before its deadline starts), results in the order given.
+/// The whole sweep has one budget: a model not started, or not answered, when it runs out fails as not reached,
+/// so 50 slow models end red in the budget, not in ⌈50/4⌉ deadlines.
 /// </summary>
 public sealed class ModelSweep(GatewayClient client)
 {
     public const int MostAtOnce = 4;
 
-    public async Task<IReadOnlyList<ModelResult>> RunAsync(IReadOnlyList<string> models, int maxTokens, bool stream, CancellationToken cancellationToken, string? healthAnswer = null)
+    public async Task<IReadOnlyList<ModelResult>> RunAsync(IReadOnlyList<string> models, int maxTokens, bool stream, TimeSpan budget, CancellationToken cancellationToken, string? healthAnswer = null)
     {
         using var slots = new SemaphoreSlim(MostAtOnce);
+        using var sweep = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        sweep.CancelAfter(budget);
+        var seconds = budget.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
         return await Task.WhenAll(models.Select(async model =>
         {
-            await slots.WaitAsync(cancellationToken);
             try
             {
-                return new ModelResult(model, await new ChatProbe(client).RunAsync(model, maxTokens, stream, cancellationToken, healthAnswer), null);
+                await slots.WaitAsync(sweep.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new ModelResult(model, null, Failure.Of(FailureClass.SweepBudget, $"{model} was not reached within the sweep budget of {seconds} s"));
+            }
+
+            try
+            {
+                return new ModelResult(model, await new ChatProbe(client).RunAsync(model, maxTokens, stream, sweep.Token, healthAnswer), null);
+            }
+            catch (Exception exception) when (IsCancellation(exception) && sweep.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The client turns its caller's cancellation into a "cancelled" failure; here that caller is the budget.
+                return new ModelResult(model, null, Failure.Of(FailureClass.SweepBudget, $"{model} did not answer within the sweep budget of {seconds} s"));
             }
             catch (CheckFailedException failed)
             {
@@ -36,6 +54,9 @@ public sealed class ModelSweep(GatewayClient client)
             }
         }));
     }
+
+    private static bool IsCancellation(Exception exception) =>
+        exception is OperationCanceledException || (exception is CheckFailedException failed && failed.Failure.Id == FailureClass.Cancelled.Id);
 
     /// <summary>The slowest answer and the median latency of the models that answered.</summary>
     public static (ModelResult Slowest, long MedianMs)? Latency(IReadOnlyList<ModelResult> results)

@@ -24,7 +24,8 @@ public static class RunPublisher
             context.Facts,
             context.EgressPolicy,
             context.TlsVerification,
-            redactor);
+            redactor,
+            (context.Settings.Deadline, context.Settings.SweepDeadline));
         try
         {
             RunReport.Write(context.Settings.ReportPath, report);

@@ -13,7 +13,7 @@ public static class RunReport
     /// <summary>The report's shape (docs/report.schema.json); raised when a field changes meaning or is removed.</summary>
     public const int SchemaVersion = 1;
 
-    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, RunFacts facts, EgressPolicy egress, string tlsVerification, Redactor redactor)
+    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, RunFacts facts, EgressPolicy egress, string tlsVerification, Redactor redactor, (TimeSpan Check, TimeSpan Sweep)? deadlines = null)
     {
         var tasks = new JArray(results.All.Select(result => new JObject
         {
@@ -139,6 +139,8 @@ public static class RunReport
                 ["failure"] = result.Failure?.Id,
                 ["hint"] = result.Failure?.Fix,
             }));
+            sweep["deadlineMs"] = deadlines is { } given ? (long)given.Check.TotalMilliseconds : null;
+            sweep["sweepDeadlineMs"] = deadlines is { } budgets ? (long)budgets.Sweep.TotalMilliseconds : null;
             if (Gateway.ModelSweep.Latency(facts.Models) is var (slowest, median))
             {
                 sweep["slowestModel"] = slowest.Model;
@@ -151,7 +153,7 @@ public static class RunReport
 
         if (report["chat"] is JObject chatFacts)
         {
-            foreach (var name in new[] { "models", "slowestModel", "slowestMs", "medianMs" })
+            foreach (var name in new[] { "models", "slowestModel", "slowestMs", "medianMs", "deadlineMs", "sweepDeadlineMs" })
             {
                 chatFacts[name] ??= null;
             }

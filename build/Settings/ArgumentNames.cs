@@ -10,6 +10,7 @@ public static class ArgumentNames
     public const string Insecure = "insecure";
     public const string AllowHttp = "allow-http";
     public const string Deadline = "deadline";
+    public const string SweepDeadline = "sweep-deadline";
     public const string Report = "report";
     public const string MaxTokens = "max-tokens";
     public const string DeepHealth = "deep-health";

@@ -19,6 +19,7 @@ public static class SettingsCatalog
         new("skip TLS verification", $"`--{ArgumentNames.Insecure}`", "off (loud warning when on)", ArgumentNames.Insecure),
         new("plain http beyond loopback/tailnet", $"`--{ArgumentNames.AllowHttp}`", "off", ArgumentNames.AllowHttp),
         new("deadline per check, in seconds", $"`--{ArgumentNames.Deadline}=SECONDS` (1 to 3600)", "10 on a laptop, 60 when `CI=true` (a new tailnet peer can take ~30 s to appear)", ArgumentNames.Deadline),
+        new("budget for ChatSmoke over several models, in seconds", $"`--{ArgumentNames.SweepDeadline}=SECONDS` (1 to 7200)", "twice the deadline: models not answered by then fail as not reached", ArgumentNames.SweepDeadline),
         new("report file", $"`--{ArgumentNames.Report}=PATH` (never inside `build/`)", $"`{SettingsReader.DefaultReportPath}` in the repository", ArgumentNames.Report),
         new("what KeyCheck's errors do", $"`--{ArgumentNames.KeyPolicy}=enforce|warn|off`", "`enforce`: an error (master key, expired, over budget) fails KeyCheck; `warn` reports only; `off` skips KeyCheck", ArgumentNames.KeyPolicy),
         new("days before a key's expiry that KeyCheck warns", $"`--{ArgumentNames.KeyExpiryWarnDays}=N` (0 to 3650)", $"`{SettingsReader.DefaultKeyExpiryWarnDays}`", ArgumentNames.KeyExpiryWarnDays),

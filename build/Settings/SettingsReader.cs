@@ -49,6 +49,7 @@ public static class SettingsReader
             Insecure = ReadFlag(source, ArgumentNames.Insecure, problems),
             AllowHttp = allowHttp,
             Deadline = ReadDeadline(source, isCi, problems),
+            SweepDeadline = ReadSweepDeadline(source, ReadDeadline(source, isCi, []), problems),
             ReportPath = ReadReportPath(source, problems),
             MaxTokens = ReadWholeNumber(source, ArgumentNames.MaxTokens, 1, 32768, 16, problems, example: 64),
             KeyPolicy = ReadKeyPolicy(source, problems),
@@ -183,6 +184,22 @@ public static class SettingsReader
         {
             problems.Add($"--{ArgumentNames.Deadline}: must be a number of seconds from 1 to 3600, such as --{ArgumentNames.Deadline}=60");
             return fallback;
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static TimeSpan ReadSweepDeadline(ISettingsSource source, TimeSpan deadline, List<string> problems)
+    {
+        if (source.Argument(ArgumentNames.SweepDeadline) is not { } raw)
+        {
+            return deadline * 2;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || double.IsNaN(seconds) || seconds is < 1 or > 7200)
+        {
+            problems.Add($"--{ArgumentNames.SweepDeadline}: must be a number of seconds from 1 to 7200, such as --{ArgumentNames.SweepDeadline}=120");
+            return deadline * 2;
         }
 
         return TimeSpan.FromSeconds(seconds);

@@ -31,6 +31,9 @@ public sealed record VerifySettings
 
     public required TimeSpan Deadline { get; init; }
 
+    /// <summary>The whole of ChatSmoke over several models (each model still has <see cref="Deadline"/>).</summary>
+    public TimeSpan SweepDeadline { get; init; }
+
     public required string ReportPath { get; init; }
 
     public int MaxTokens { get; init; } = 16;

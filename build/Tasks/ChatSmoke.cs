@@ -31,7 +31,7 @@ public sealed class ChatSmoke : VerificationTask
             models = models.Take(SettingsReader.MostModels).ToList();
         }
 
-        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, context.Cancellation.Token, healthAnswer);
+        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, settings.SweepDeadline, context.Cancellation.Token, healthAnswer);
         context.Facts.Models.AddRange(results);
         foreach (var result in results.Where(result => result.Outcome is not null))
         {
@@ -53,8 +53,10 @@ public sealed class ChatSmoke : VerificationTask
         }
 
         var (slowest, median) = ModelSweep.Latency(results)!.Value;
-        return $"{results.Count} model(s) answered{note}; slowest {slowest.Model} in {slowest.Outcome!.LatencyMs} ms, median {median} ms";
+        return $"{results.Count} model(s) answered{note}; slowest {slowest.Model} in {slowest.Outcome!.LatencyMs} ms, median {median} ms; budgets {Seconds(settings.Deadline)} s a model, {Seconds(settings.SweepDeadline)} s in all";
     }
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A content filter cut the answer: the route works, but the smoke prompt should not trip a filter.</summary>
     private static void WarnIfFiltered(BuildContext context, string model, ChatOutcome outcome)

@@ -9,6 +9,21 @@ namespace Build.Tests.EndToEnd;
 public sealed class ChatModelsRunTests : GatewayFixture
 {
     [Test]
+    public async Task Twenty_slow_models_end_red_within_the_sweep_budget_and_the_report_gives_both_budgets()
+    {
+        var models = Enumerable.Range(1, 20).Select(index => $"slow-{index}").ToList();
+        await using var gateway = await StartGatewayAsync(new StandInOptions { Models = models, ChatDelay = TimeSpan.FromSeconds(3) });
+        var run = Verify(gateway, "--model=all", "--deadline=2");
+
+        AssertFailedWith(run, "ChatSmoke", "timeout");
+        Assert.That((long?)run.Task("ChatSmoke")["durationMs"], Is.LessThan(5_000), "the sweep budget (2 × 2 s) plus 1 s, not 5 waves of 2 s");
+        var chat = run.Report["chat"]!;
+        Assert.That(((long?)chat["deadlineMs"], (long?)chat["sweepDeadlineMs"]), Is.EqualTo((2000L, 4000L)));
+        Assert.That(chat["models"]!.Select(model => (string?)model["failure"]).Distinct(), Is.EquivalentTo(new[] { "timeout", "sweep-budget" }));
+        Assert.That(chat["models"]!.Count(model => (string?)model["failure"] == "sweep-budget"), Is.GreaterThanOrEqualTo(12));
+    }
+
+    [Test]
     public async Task One_broken_model_fails_the_run_with_its_own_class_and_fix_and_the_others_still_answer()
     {
         await using var gateway = await StartGatewayAsync();
@@ -39,7 +54,7 @@ public sealed class ChatModelsRunTests : GatewayFixture
         var run = Verify(gateway, "--model=all");
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
-        Assert.That((string?)run.Task("ChatSmoke")["detail"], Does.Match(@"^3 model\(s\) answered; slowest (gpt-4|gpt-4o-mini|claude) in \d+ ms, median \d+ ms$"));
+        Assert.That((string?)run.Task("ChatSmoke")["detail"], Does.Match(@"^3 model\(s\) answered; slowest (gpt-4|gpt-4o-mini|claude) in \d+ ms, median \d+ ms; budgets 5 s a model, 10 s in all$"));
         Assert.That(run.Report["chat"]!["models"]!.Select(model => (string?)model["model"]), Is.EqualTo(new[] { "gpt-4", "gpt-4o-mini", "claude" }));
         Assert.That((long?)run.Report["chat"]!["medianMs"], Is.Not.Null);
         Assert.That(gateway.Requests.Count(request => request.Path == "/v1/models"), Is.EqualTo(1));

@@ -23,7 +23,7 @@ public sealed class ModelSweepTests
         using var client = Client(gateway);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var results = await new ModelSweep(client).RunAsync(models, 16, stream: false, CancellationToken.None);
+        var results = await new ModelSweep(client).RunAsync(models, 16, stream: false, TimeSpan.FromMinutes(1), CancellationToken.None);
         var sweep = clock.ElapsedMilliseconds;
 
         Assert.That(results.Select(result => (result.Model, result.Passed)), Is.EqualTo(models.Select(model => (model, model != "boom"))));
@@ -31,6 +31,31 @@ public sealed class ModelSweepTests
         Assert.That(gateway.MostChatsAtOnce, Is.EqualTo(ModelSweep.MostAtOnce), "eight models, 300 ms each: four in flight, never more");
         Assert.That(sweep, Is.GreaterThanOrEqualTo(600), "two waves of 300 ms");
         Assert.That(results.Where(result => result.Passed).Max(result => result.Outcome!.LatencyMs), Is.LessThan(sweep - 200), "a model's latency is its own request, not its wait for a slot");
+    }
+
+    [Test]
+    public async Task The_sweep_budget_fails_models_not_answered_or_not_reached_and_ends_in_time()
+    {
+        var models = Enumerable.Range(1, 12).Select(index => $"m{index}").ToArray();
+        await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = Key, Models = models, ChatDelay = TimeSpan.FromMilliseconds(700) });
+        using var client = Client(gateway);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var results = await new ModelSweep(client).RunAsync(models, 16, stream: false, TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.5)), "the budget, not three waves of 700 ms");
+        Assert.That(results.Take(4).Select(result => result.Passed), Is.All.True, "the first wave answered in time");
+        Assert.That(results.Skip(4).Select(result => result.Failure?.Id), Is.All.EqualTo(FailureClass.SweepBudget.Id));
+        Assert.That(results.Skip(4).Select(result => result.Failure!.Reason), Has.Some.EqualTo("m5 did not answer within the sweep budget of 1 s").And.Some.EqualTo("m12 was not reached within the sweep budget of 1 s"));
+    }
+
+    [Test]
+    public void A_run_cancelled_by_its_caller_is_cancelled_not_over_budget()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        using var client = new GatewayClient(TestSettings.For("http://127.0.0.1:9", Key), new EgressPolicy(EgressMode.Block));
+        Assert.That(async () => await new ModelSweep(client).RunAsync(["m1"], 16, false, TimeSpan.FromSeconds(5), cancel.Token), Throws.InstanceOf<OperationCanceledException>());
     }
 
     [Test]
@@ -128,7 +153,7 @@ public sealed class KeyRefusalTests
         });
         using var client = new GatewayClient(TestSettings.For(gateway.BaseUrl.AbsoluteUri, "sk-scoped-0123456789"), new EgressPolicy(EgressMode.Block));
 
-        var results = await new ModelSweep(client).RunAsync(["gpt-4", "gpt-4o-mini"], 16, false, CancellationToken.None);
+        var results = await new ModelSweep(client).RunAsync(["gpt-4", "gpt-4o-mini"], 16, false, TimeSpan.FromMinutes(1), CancellationToken.None);
 
         Assert.That(results[0].Passed, Is.True);
         Assert.That(results[1].Failure!.Id, Is.EqualTo(FailureClass.Forbidden.Id));
