@@ -76,8 +76,27 @@ public static class PeerCheck
             throw new CheckFailedException(Failure.Of(FailureClass.PingNoReply, $"tailscale ping {reason} ({attempts} attempt(s) in {clock.Elapsed.TotalSeconds:0} s)"));
         }
 
-        var direct = !ping.StandardOutput.Contains("via DERP", StringComparison.Ordinal);
-        return new PeerReport(status, peer, direct, direct ? "direct" : "relayed (DERP)");
+        var (direct, path) = PathOf(ping.StandardOutput);
+        return new PeerReport(status, peer, direct, path);
+    }
+
+    /// <summary>
+    /// The path of the last pong (tailscale cmd/tailscale/cli/ping.go: "pong from NAME (IP) via VIA in LATENCY", where
+    /// VIA is the peer's endpoint, <c>peer-relay(ip:port:vni:N)</c> or <c>DERP(region)</c>). Only an endpoint is direct.
+    /// </summary>
+    internal static (bool Direct, string Path) PathOf(string output)
+    {
+        var via = output.ReplaceLineEndings("\n").Split('\n')
+            .Where(line => line.StartsWith("pong from ", StringComparison.Ordinal) && line.Contains(" via ", StringComparison.Ordinal))
+            .Select(line => line[(line.LastIndexOf(" via ", StringComparison.Ordinal) + 5)..])
+            .LastOrDefault() ?? string.Empty;
+        return via switch
+        {
+            _ when via.StartsWith("DERP(", StringComparison.Ordinal) => (false, "relayed (DERP)"),
+            _ when via.StartsWith("peer-relay(", StringComparison.Ordinal) => (false, "relayed (peer relay)"),
+            _ when via.Length > 0 && char.IsAsciiDigit(via[0]) || via.StartsWith('[') => (true, "direct"),
+            _ => (false, "not reported"),
+        };
     }
 
     private static async Task<bool> Delay(CancellationToken cancellationToken)

@@ -25,7 +25,14 @@ public enum JoinCredential
 /// <summary>How ConnectTailnet reaches the gateway; secrets stay here and never reach an argument list.</summary>
 public sealed record TailnetSettings
 {
-    public const string DefaultVersion = "1.94.2";
+    /// <summary>
+    /// The newest stable release when last checked (<see cref="DefaultVersionChecked"/>, against the tags of
+    /// tailscale/tailscale). distsign checks a tarball against the signing keys of today, which old releases stop
+    /// verifying against when the keys rotate: keep this current. v1.102.3's distsign roots are v1.94.2's.
+    /// </summary>
+    public const string DefaultVersion = "1.102.3";
+
+    public const string DefaultVersionChecked = "2026-11-28";
     public const string DefaultTags = "tag:ci";
     public const string DefaultPackages = "https://pkgs.tailscale.com";
 

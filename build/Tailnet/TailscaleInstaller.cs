@@ -105,24 +105,30 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
         return directory;
     }
 
-    private static async Task ExtractAsync(byte[] tarball, string target, CancellationToken cancellationToken)
+    internal static async Task ExtractAsync(byte[] tarball, string target, CancellationToken cancellationToken)
     {
         await using var gzip = new GZipStream(new MemoryStream(tarball), CompressionMode.Decompress);
         await using var reader = new TarReader(gzip);
-        var found = 0;
+        // tailscale clientupdate/clientupdate.go, unpackLinuxTarball: exactly one of each binary (wantFiles); a second
+        // "tailscale" (another folder in the tarball) is refused, not allowed to replace the first.
+        var found = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
         {
             var name = Path.GetFileName(entry.Name);
             if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && name is "tailscale" or "tailscaled")
             {
+                if (!found.Add(name))
+                {
+                    throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, $"the tarball holds more than one {name}"));
+                }
+
                 var path = Path.Combine(target, name);
                 await entry.ExtractToFileAsync(path, overwrite: true, cancellationToken);
                 File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-                found++;
             }
         }
 
-        if (found != 2)
+        if (found.Count != 2)
         {
             throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, "the tarball lacks tailscale or tailscaled"));
         }

@@ -81,15 +81,25 @@ public sealed class Harden : VerificationTask
         context.Facts.HardenRunner = agent;
         var tailnet = ReachesTailnet(context);
         var inForce = agent.PolicyInForce ?? "unknown";
-        string? warning = !agent.Running
-            ? "harden-runner is not running in this job: its egress is not monitored. Make step-security/harden-runner the job's first step."
-            : agent.Reason is not null
-                ? $"harden-runner was asked for {agent.EgressPolicy ?? "an unknown"} mode but runs in {inForce} mode: {agent.Reason}. Fix: block mode in a private repository needs a paid StepSecurity subscription (README: Security model)."
-                : inForce == "block" && tailnet
-                    ? $"harden-runner blocks egress in a job that joins a tailnet: {AuditRules.TailnetNeedsAudit}. Fix: use egress-policy: audit in tailnet jobs."
-                    : inForce != "block" && !tailnet
-                        ? $"harden-runner runs in {inForce} mode: egress is recorded, not blocked. Switch to egress-policy: block (it can fall back to audit silently)."
-                        : null;
+        string? warning = null;
+        if (agent.Reason is not null)
+        {
+            // What the agent itself said comes first: a reverted agent also lacks "Initialized".
+            warning = $"harden-runner was asked for {agent.EgressPolicy ?? "an unknown"} mode but runs in {inForce} mode: {agent.Reason}. Fix: {agent.Fix}.";
+        }
+        else if (!agent.Running)
+        {
+            warning = "harden-runner is not running in this job: its egress is not monitored. Make step-security/harden-runner the job's first step.";
+        }
+        else if (inForce == "block" && tailnet)
+        {
+            warning = $"harden-runner blocks egress in a job that joins a tailnet: {AuditRules.TailnetNeedsAudit}. Fix: use egress-policy: audit in tailnet jobs.";
+        }
+        else if (inForce != "block" && !tailnet)
+        {
+            warning = $"harden-runner runs in {inForce} mode: egress is recorded, not blocked. Switch to egress-policy: block (it can fall back to audit silently).";
+        }
+
         if (warning is not null)
         {
             context.Warn(warning);

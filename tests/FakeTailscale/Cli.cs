@@ -66,7 +66,7 @@ public static class Cli
         var tags = state.Tags.Length > 0 ? new JsonArray(state.Tags.Split(',').Select(tag => (JsonNode)tag).ToArray()) : null;
         var status = new JsonObject
         {
-            ["Version"] = "1.94.2-fake",
+            ["Version"] = "1.102.3-fake",
             ["BackendState"] = state.Backend,
             ["Self"] = new JsonObject
             {
@@ -101,7 +101,9 @@ public static class Cli
             return 1;
         }
 
-        state.Tags = flags.FirstOrDefault(flag => flag.StartsWith("--advertise-tags=", StringComparison.Ordinal))?["--advertise-tags=".Length..] ?? string.Empty;
+        // tailscale 1.102 cmd/tailscale/cli/up.go: a tag without ":" gets the "tag:" prefix before CheckTag.
+        var advertised = flags.FirstOrDefault(flag => flag.StartsWith("--advertise-tags=", StringComparison.Ordinal))?["--advertise-tags=".Length..] ?? string.Empty;
+        state.Tags = string.Join(',', advertised.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(tag => tag.Contains(':') ? tag : $"tag:{tag}"));
         state.Backend = "Running";
         return 0;
     }
@@ -158,9 +160,12 @@ public static class Cli
             return 1;
         }
 
+        // cmd/tailscale/cli/ping.go: "via" is the endpoint, peer-relay(<relay>) since peer relays, or DERP(<region>).
         Console.WriteLine(state.Has("direct")
             ? $"pong from {GatewayShortName} ({ip}) via 203.0.113.7:41641 in 4ms"
-            : $"pong from {GatewayShortName} ({ip}) via DERP(nyc) in 23ms");
+            : state.Has("peer-relay")
+                ? $"pong from {GatewayShortName} ({ip}) via peer-relay(198.51.100.167:7777:vni:7) in 35ms"
+                : $"pong from {GatewayShortName} ({ip}) via DERP(nyc) in 23ms");
         return 0;
     }
 

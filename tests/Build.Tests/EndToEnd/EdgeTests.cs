@@ -149,29 +149,6 @@ public sealed class EdgeTests : GatewayFixture
     }
 
     [Test]
-    public void A_pre_push_that_fails_says_how_to_skip_it_and_runs_Harden_once()
-    {
-        var start = new ProcessStartInfo(Repository.PathOf(".githooks/pre-push"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
-        };
-        start.Environment.Remove("GITHUB_ACTIONS");
-        start.Environment["LITELLM_URL"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["NO_COLOR"] = "1";
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        Assert.That(process.WaitForExit(90_000), Is.True);
-
-        Assert.That(process.ExitCode, Is.Not.EqualTo(0), output);
-        Assert.That(output, Does.Contain("git push --no-verify"));
-        Assert.That(output, Does.Contain("pre-push: Verify (Harden, then the configured gateway)"));
-        Assert.That(output, Does.Not.Contain("pre-push: Harden"), "Harden ran on its own before Verify, which runs it again");
-    }
-
-    [Test]
     public async Task The_stand_in_on_a_taken_port_says_so_in_one_line()
     {
         await using var first = await StandInServer.StartAsync(new StandInOptions());

@@ -74,10 +74,17 @@ public sealed class HardenTests
     [TestCase("block", true, "StepSecurity Harden Runner is disabled. A subscription is required for private repositories. Please start a free trial at https://www.stepsecurity.io", "audit", "private repository without a StepSecurity subscription")]
     [TestCase("block", false, "StepSecurity Harden Runner: Reverting agent since allowed endpoint 100.101.102.103 could not be resolved", "none", "reverted itself")]
     [TestCase(null, false, null, null, "harden-runner is not running")]
+    [TestCase("reverted", false, "StepSecurity Harden Runner: Reverting agent since allowed endpoint 100.101.102.103 could not be resolved", "none", "Fix: remove IP addresses and tailnet (*.ts.net, 100.x) names from allowed-endpoints")]
     public void The_agent_mode_in_force_is_reported_for_a_tailnet_run(string? requested, bool isPrivate, string? annotation, string? inForce, string? warning)
     {
         var agent = Directory.CreateTempSubdirectory("agent-").FullName;
-        if (requested is not null)
+        if (requested == "reverted")
+        {
+            // The agent reverted itself: its status never says Initialized, but the reason is in its annotation log.
+            File.WriteAllText(Path.Combine(agent, "agent.status"), "Reverted");
+            File.WriteAllText(Path.Combine(agent, "agent.json"), """{"egress_policy":"block","private":false,"repo":"owner/repo"}""");
+        }
+        else if (requested is not null)
         {
             File.WriteAllText(Path.Combine(agent, "agent.status"), "Initialized");
             File.WriteAllText(Path.Combine(agent, "agent.json"), $$"""{"egress_policy":"{{requested}}","private":{{isPrivate.ToString().ToLowerInvariant()}},"repo":"owner/repo"}""");
@@ -103,31 +110,8 @@ public sealed class HardenTests
         else
         {
             Assert.That(warnings, Has.One.Contain(warning));
+            Assert.That(warnings, Has.None.Contain("first step").Or.All.Contain("not running"), "the agent's own reason comes before its status");
             Assert.That(run.StandardOutput, Does.Contain("::warning title=harden-runner::"));
         }
-    }
-
-    [Test]
-    public void The_pre_push_hook_runs_Harden_and_says_why_Verify_was_skipped()
-    {
-        var start = new ProcessStartInfo(Repository.PathOf(".githooks/pre-push"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Repository.Root,
-        };
-        foreach (var name in new[] { "LITELLM_URL", "LITELLM_HOST", "GITHUB_ACTIONS", "CI" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        Assert.That(process.WaitForExit(60_000), Is.True);
-        Assert.That(process.ExitCode, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("ran Harden; skipped Verify (no gateway configured"));
-        var report = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Repository.PathOf("artifacts/pre-push-harden.json")));
-        Assert.That((string?)report["tasks"]![0]!["name"], Is.EqualTo("Harden"));
-        Assert.That((string?)report["tasks"]![0]!["status"], Is.EqualTo("passed"));
     }
 }

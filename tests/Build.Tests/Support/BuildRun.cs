@@ -40,11 +40,12 @@ public sealed class BuildRun
     public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary + JUnit;
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh")
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null)
     {
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         // build.ps1 runs under the PowerShell of the repository's tool manifest, as -File from another shell.
-        var start = new ProcessStartInfo(script == "build.ps1" ? "dotnet" : Repository.PathOf(script))
+        // command: another program that runs the build (a workflow step's shell, say), with its arguments.
+        var start = new ProcessStartInfo(command?[0] ?? (script == "build.ps1" ? "dotnet" : Repository.PathOf(script)))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -57,6 +58,11 @@ public sealed class BuildRun
             {
                 start.ArgumentList.Add(argument);
             }
+        }
+
+        foreach (var argument in command?[1..] ?? [])
+        {
+            start.ArgumentList.Add(argument);
         }
 
         foreach (var argument in arguments)

@@ -11,6 +11,56 @@ public sealed class TailnetUnitTests
          "CurrentTailnet":{"Name":"example.org"}}
         """;
 
+    // tailscale cmd/tailscale/cli/ping.go (runPing): via is the endpoint, peer-relay(<relay>), or DERP(<region>); the last pong counts.
+    [TestCase("pong from gw (100.64.0.2) via 203.0.113.5:41641 in 4ms", true, "direct")]
+    [TestCase("pong from gw (100.64.0.2) via [2001:db8::5]:41641 in 4ms", true, "direct")]
+    [TestCase("pong from gw (100.64.0.2) via DERP(nyc) in 23ms", false, "relayed (DERP)")]
+    [TestCase("pong from gw (100.64.0.2) via peer-relay(198.51.100.167:7777:vni:7) in 35ms", false, "relayed (peer relay)")]
+    [TestCase("pong from gw (100.64.0.2) via DERP(iad) in 39ms\npong from gw (100.64.0.2) via 203.0.113.5:37597 in 41ms", true, "direct")]
+    [TestCase("pong from gw (100.64.0.2) via 203.0.113.5:37597 in 41ms\npong from gw (100.64.0.2) via peer-relay(198.51.100.167:7777:vni:7) in 35ms", false, "relayed (peer relay)")]
+    [TestCase("pong from gw (100.64.0.2) via TSMP in 4ms", false, "not reported")]
+    [TestCase("", false, "not reported")]
+    public void The_ping_path_is_direct_only_through_an_endpoint(string output, bool direct, string path)
+    {
+        Assert.That(PeerCheck.PathOf(output), Is.EqualTo((direct, path)));
+    }
+
+    [TestCase(new[] { "tailscale", "tailscaled" }, null)]
+    [TestCase(new[] { "tailscale" }, "the tarball lacks tailscale or tailscaled")]
+    [TestCase(new[] { "tailscale", "tailscaled", "other/tailscale" }, "the tarball holds more than one tailscale")]
+    [TestCase(new[] { "a/tailscaled", "tailscale", "b/tailscaled" }, "the tarball holds more than one tailscaled")]
+    public async Task The_tarball_must_hold_exactly_one_of_each_binary(string[] entries, string? failure)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new System.Formats.Tar.TarWriter(gzip))
+        {
+            foreach (var entry in entries)
+            {
+                tar.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, $"tailscale_1.102.3_amd64/{entry}") { DataStream = new MemoryStream([1, 2, 3]) });
+            }
+        }
+
+        var target = Directory.CreateTempSubdirectory("extract-").FullName;
+        try
+        {
+            if (failure is null)
+            {
+                await TailscaleInstaller.ExtractAsync(buffer.ToArray(), target, CancellationToken.None);
+                Assert.That(Directory.GetFiles(target).Select(Path.GetFileName), Is.EquivalentTo(new[] { "tailscale", "tailscaled" }));
+            }
+            else
+            {
+                var thrown = Assert.ThrowsAsync<Build.Gateway.CheckFailedException>(() => TailscaleInstaller.ExtractAsync(buffer.ToArray(), target, CancellationToken.None))!;
+                Assert.That(thrown.Failure.Reason, Is.EqualTo(failure));
+            }
+        }
+        finally
+        {
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
     [TestCase("litellm.tail1234.ts.net")]
     [TestCase("litellm.tail1234.ts.net.")]
     [TestCase("LITELLM.tail1234.ts.net")]

@@ -261,10 +261,12 @@ public sealed class SarifDriverTests
             var reverted = HardenRunnerState.Read(directory);
             Assert.That((reverted.Running, reverted.PolicyInForce), Is.EqualTo((true, "none")));
             Assert.That(reverted.Reason, Does.StartWith("the agent reverted itself"));
+            Assert.That(reverted.Fix, Does.StartWith("remove IP addresses and tailnet (*.ts.net, 100.x) names from allowed-endpoints"));
 
             File.WriteAllText(Path.Combine(directory, "annotation.log"), "A subscription is required for private repositories\n");
             var fallback = HardenRunnerState.Read(directory);
             Assert.That((fallback.PolicyInForce, fallback.Reason), Is.EqualTo(("audit", "private repository without a StepSecurity subscription: the agent runs in audit mode and leaves sudo enabled")));
+            Assert.That(fallback.Fix, Does.StartWith("block mode in a private repository needs a paid StepSecurity subscription"));
 
             File.WriteAllText(Path.Combine(directory, "annotation.log"), "A subscription is required for private repositories" + new string(' ', 1024 * 1024));
             Assert.That(HardenRunnerState.Read(directory).Reason, Is.Null, "a file over 1 MiB is not the agent's");
