@@ -57,21 +57,22 @@ function Test-Changed {
     return [bool]($inputs | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
 }
 
-# ReadyToRun off the cold path, as in build.sh: a background publish of a self-contained composite image
-# into build/bin/r2r-<stamp id>/ (from a fresh build/obj/r2r/), used by warm runs once .complete is written;
-# not in CI, nor with VERIFY_READY_TO_RUN=0.
+# ReadyToRun, opt-in as in build.sh (VERIFY_READY_TO_RUN=1): a foreground publish of a self-contained composite
+# image into build/bin/r2r-<stamp id>/ (from a fresh build/obj/r2r/), right after a build; Ctrl-C stops it. Never in CI.
 function Start-ReadyToRun([string]$id) {
-    if ($env:CI -eq 'true' -or $env:GITHUB_ACTIONS -or $env:VERIFY_READY_TO_RUN -eq '0') { return }
+    if ($env:CI -eq 'true' -or $env:GITHUB_ACTIONS -or $env:VERIFY_READY_TO_RUN -ne '1') { return }
+    [Console]::Error.WriteLine('Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 2 minutes, once per change to build/; Ctrl-C stops it.')
     $work = Join-Path $root 'build/obj/r2r'
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
     New-Item -ItemType Directory -Force -Path $work | Out-Null
-    $publish = @('publish', (Join-Path $root 'build/Build.csproj'), '--configuration', 'Release', '--use-current-runtime', '--self-contained', 'true',
-        '-p:PublishReadyToRun=true', '-p:PublishReadyToRunComposite=true', "-p:NuGetLockFilePath=$work/packages.lock.json", "-p:BaseIntermediateOutputPath=$work/",
-        "-p:ReadyToRunStamp=$id", '--output', (Join-Path $root "build/bin/r2r-$id"), '--nologo', '--verbosity', 'quiet') |
-        ForEach-Object { if ($_ -match '\s') { '"' + $_ + '"' } else { $_ } }
-    $process = Start-Process -FilePath 'dotnet' -ArgumentList $publish -PassThru `
-        -RedirectStandardOutput (Join-Path $work 'publish.log') -RedirectStandardError (Join-Path $work 'publish.err')
-    try { $process.PriorityClass = 'BelowNormal' } catch { }
+    $target = Join-Path $root "build/bin/r2r-$id"
+    & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained true `
+        -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" `
+        "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
+    if ($LASTEXITCODE -ne 0) {
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
+        [Console]::Error.WriteLine('The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs.')
+    }
 }
 
 if (Test-Changed) {
@@ -89,7 +90,8 @@ if (Test-Changed) {
     Set-Content -Path $stamp -Value $id
     Start-ReadyToRun $id
 }
-elseif ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
+
+if ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
     $r2r = Join-Path $root "build/bin/r2r-$id"
     $program = Join-Path $r2r $(if ($env:OS -eq 'Windows_NT') { 'Build.exe' } else { 'Build' })
     if ((Test-Path (Join-Path $r2r '.complete')) -and (Test-Path $program)) {

@@ -61,24 +61,23 @@ dotnet_root() {
   printf '%s\n' "${DOTNET_ROOT:-${path%/*}}"
 }
 
-# ReadyToRun, off the cold path: after a build, a background `dotnet publish` (nice, at most 15 min) compiles
-# the program and the .NET runtime it runs on into one self-contained composite image in build/bin/r2r-<stamp
-# id>/ (about 130 MB; see README, Performance); a warm run starts it once it is complete (.complete is written
-# last, after the copy has started once) and belongs to the current stamp. Not in CI (a runner runs once), nor
-# with VERIFY_READY_TO_RUN=0. Its restore (for this machine's runtime) starts afresh in build/obj/r2r/ (reusing
-# it can leave the runtime out of the copy) with its own lock file, so packages.lock.json is never rewritten.
+# ReadyToRun, opt-in (VERIFY_READY_TO_RUN=1; see README, Performance): right after a build, in the foreground so
+# Ctrl-C stops it and nothing keeps running after the command returns, `dotnet publish` (at most 15 min) compiles
+# the program and its .NET runtime into one self-contained composite image in build/bin/r2r-<stamp id>/ (about
+# 130 MB); a warm run starts it once it is complete (.complete is written last, after the copy has started once)
+# and belongs to the current stamp. Never in CI (a runner runs once). Its restore (for this machine's runtime)
+# starts afresh in build/obj/r2r/ with its own lock file, so packages.lock.json is never rewritten.
 ready_to_run() {
-  [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-1}" == "0" ]] && return 0
+  [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-0}" != "1" ]] && return 0
   local id="$1" target="$root/build/bin/r2r-$1" limit=()
   command -v timeout >/dev/null 2>&1 && limit=(timeout 900)
+  echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 2 minutes, once per change to build/; Ctrl-C stops it." >&2
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
-  (
-    nice -n 10 ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained true \
-      -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
-      -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
-      >"$root/build/obj/r2r/publish.log" 2>&1 || rm -rf "$target"
-  ) </dev/null >/dev/null 2>&1 &
+  nice -n 10 ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained true \
+    -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
+    -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
+    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || { rm -rf "$target"; echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2; }
 }
 
 if changed; then
@@ -97,7 +96,9 @@ if changed; then
   dotnet_root >"$out/.dotnet-root"
   echo "$id" >"$stamp"
   ready_to_run "$id"
-elif [[ -s "$stamp" ]]; then
+fi
+
+if [[ -s "$stamp" ]]; then
   read -r id <"$stamp" || true
   [[ -f "$root/build/bin/r2r-$id/.complete" && -x "$root/build/bin/r2r-$id/Build" ]] && exec "$root/build/bin/r2r-$id/Build" "$@"
 fi

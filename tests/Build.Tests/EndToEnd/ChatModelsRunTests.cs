@@ -43,8 +43,9 @@ public sealed class ChatModelsRunTests : GatewayFixture
         var cases = XDocument.Parse(run.JUnit).Descendants("testcase").Select(test => ((string?)test.Attribute("name"), test.Element("failure") is not null)).ToList();
         Assert.That(cases.SkipWhile(test => test.Item1 != "ChatSmoke").ToList(), Is.EqualTo(new[]
         {
-            ("ChatSmoke", true), ("ChatSmoke[gpt-4]", false), ("ChatSmoke[boom]", true), ("ChatSmoke[gpt-4o-mini]", false),
-        }));
+            ("ChatSmoke", false), ("ChatSmoke[gpt-4]", false), ("ChatSmoke[boom]", true), ("ChatSmoke[gpt-4o-mini]", false),
+        }), "ChatSmoke's own case sums its models up: one failure per failed model, as the console counts");
+        Assert.That((string?)XDocument.Parse(run.JUnit).Root!.Attribute("failures"), Is.EqualTo("1"));
     }
 
     [Test]
