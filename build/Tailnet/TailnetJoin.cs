@@ -46,7 +46,8 @@ public sealed partial class TailnetJoin(BuildContext context)
         using var http = context.CreateHttpClient();
         var installer = new TailscaleInstaller(new PackageSite(http, _settings.Packages, context.EgressPolicy), _settings, CacheRoot());
         var directory = await installer.EnsureAsync(cancellationToken);
-        context.Info($"Tailscale {_settings.Version} from the packages site (Tailscale's signature and SHA-256 verified)");
+        var latest = _settings.Version == TailnetSettings.LatestVersion ? " (latest stable, from the site's index)" : string.Empty;
+        context.Info($"Tailscale {installer.Version}{latest} from the packages site (Tailscale's signature and SHA-256 verified)");
         return (Path.Combine(directory, "tailscale"), Path.Combine(directory, "tailscaled"));
     }
 

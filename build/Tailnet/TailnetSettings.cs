@@ -33,6 +33,9 @@ public sealed record TailnetSettings
     public const string DefaultVersion = "1.102.3";
 
     public const string DefaultVersionChecked = "2026-11-28";
+
+    /// <summary>The newest stable release, as the packages site's index says (resolved at install, then verified as any other).</summary>
+    public const string LatestVersion = "latest";
     public const string DefaultTags = "tag:ci";
     public const string DefaultPackages = "https://pkgs.tailscale.com";
 

@@ -17,9 +17,9 @@ public static partial class TailnetSettingsReader
         };
 
         var version = Value(source.Argument(ArgumentNames.TailscaleVersion)) ?? TailnetSettings.DefaultVersion;
-        if (!Version().IsMatch(version))
+        if (version != TailnetSettings.LatestVersion && !Version().IsMatch(version))
         {
-            problems.Add($"--{ArgumentNames.TailscaleVersion}: must be a version such as {TailnetSettings.DefaultVersion}");
+            problems.Add($"--{ArgumentNames.TailscaleVersion}: must be a version such as {TailnetSettings.DefaultVersion}, or {TailnetSettings.LatestVersion}");
         }
 
         var tags = Value(source.Argument(ArgumentNames.TailnetTags)) ?? TailnetSettings.DefaultTags;

@@ -17,7 +17,12 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
 {
     private const long MaxDownload = 200L * 1024 * 1024;
 
-    public string InstallDirectory => Path.Combine(cacheRoot, "tailscale", settings.Version, Architecture);
+    private string _version = settings.Version;
+
+    /// <summary>The version installed: the one asked for, or what "latest" resolved to.</summary>
+    public string Version => _version;
+
+    public string InstallDirectory => Path.Combine(cacheRoot, "tailscale", _version, Architecture);
 
     public static string Architecture => RuntimeInformation.OSArchitecture switch
     {
@@ -30,12 +35,35 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
     /// <summary>stable for an even minor version, unstable for an odd one.</summary>
     public static string Track(string version) => int.Parse(version.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "stable" : "unstable";
 
-    public string TarballPath => $"{Track(settings.Version)}/{TarballName}";
+    public string TarballPath => $"{Track(_version)}/{TarballName}";
 
-    private string TarballName => $"tailscale_{settings.Version}_{Architecture}.tgz";
+    private string TarballName => $"tailscale_{_version}_{Architecture}.tgz";
+
+    /// <summary>
+    /// "latest": the stable track's index, <c>/stable/?mode=json</c>, names the current tarballs' version in
+    /// <c>TarballsVersion</c> (as tailscale/github-action src/main.ts resolveVersion reads it on Linux). The tarball
+    /// of that version is then verified like any other: the index only says which one to fetch.
+    /// </summary>
+    private async Task ResolveAsync(CancellationToken cancellationToken)
+    {
+        if (_version != TailnetSettings.LatestVersion)
+        {
+            return;
+        }
+
+        var index = System.Text.Encoding.UTF8.GetString(await site.GetAsync("/stable/?mode=json", 256 * 1024, cancellationToken));
+        var version = LenientJson.Text(LenientJson.Parse(index) as Newtonsoft.Json.Linq.JObject, "TarballsVersion");
+        if (version is null || !System.Text.RegularExpressions.Regex.IsMatch(version, @"^\d{1,3}\.\d{1,4}\.\d{1,4}$") || Track(version) != "stable")
+        {
+            throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, "the packages site's stable index (/stable/?mode=json) names no stable TarballsVersion"));
+        }
+
+        _version = version;
+    }
 
     public async Task<string> EnsureAsync(CancellationToken cancellationToken)
     {
+        await ResolveAsync(cancellationToken);
         var directory = InstallDirectory;
         if (File.Exists(Path.Combine(directory, "tailscale")) && File.Exists(Path.Combine(directory, "tailscaled")) && File.Exists(Path.Combine(directory, ".verified")))
         {
@@ -68,13 +96,19 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
         var expected = System.Text.Encoding.UTF8.GetString(await site.GetAsync(TarballPath + ".sha256", 1024, cancellationToken));
         var tarball = await site.GetAsync(TarballPath, MaxDownload, cancellationToken);
         var signature = await site.GetAsync(TarballPath + ".sig", PackageSignature.SignatureSize, cancellationToken);
-        if (!PackageSignature.VerifyAny(signingKeys, PackageSignature.PackageMessage(tarball), signature))
-        {
-            throw new CheckFailedException(Failure.Of(FailureClass.PackageSignature, $"{TarballName}.sig does not verify with the current signing keys"));
-        }
-
         var expectedHash = expected.Split([' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.ToLowerInvariant();
         var actualHash = Convert.ToHexStringLower(SHA256.HashData(tarball));
+        if (!PackageSignature.VerifyAny(signingKeys, PackageSignature.PackageMessage(tarball), signature))
+        {
+            // distsign checks an old release against the signing keys of today (clientupdate/distsign/distsign.go):
+            // a tarball that is exactly what the site publishes but whose signature no current key verifies was
+            // most likely signed by a key that has since rotated out.
+            var published = expectedHash is not null && expectedHash == actualHash;
+            throw new CheckFailedException(published
+                ? new Failure(FailureClass.PackageSignature.Id, $"{TarballName}.sig does not verify with the site's current signing keys, although the tarball matches its published SHA-256: the signing keys have likely rotated since {_version} was signed", $"Use a newer --tailscale-version (the default is {TailnetSettings.DefaultVersion}, checked {TailnetSettings.DefaultVersionChecked}); never skip the check.")
+                : Failure.Of(FailureClass.PackageSignature, $"{TarballName}.sig does not verify with the current signing keys"));
+        }
+
         if (expectedHash is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(actualHash), System.Text.Encoding.ASCII.GetBytes(expectedHash)))
         {
             throw new CheckFailedException(Failure.Of(FailureClass.ChecksumMismatch, $"{TarballName} has SHA-256 {actualHash[..12]}…, the published one differs"));

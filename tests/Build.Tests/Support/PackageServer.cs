@@ -83,9 +83,9 @@ public sealed class PackageServer : IDisposable
                 {
                     var host = _redirect == PackageRedirect.ForeignDomain ? "localhost" : "127.0.0.1";
                     context.Response.StatusCode = 302;
-                    context.Response.RedirectLocation = $"http://{host}:{FilesPort}{path}";
+                    context.Response.RedirectLocation = $"http://{host}:{FilesPort}{context.Request.Url.PathAndQuery}";
                 }
-                else if (_content.TryGetValue(path, out var body))
+                else if (_content.TryGetValue(context.Request.Url.PathAndQuery, out var body))
                 {
                     context.Response.ContentLength64 = body.Length;
                     await context.Response.OutputStream.WriteAsync(body);
