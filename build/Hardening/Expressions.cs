@@ -17,6 +17,10 @@ public static partial class Expressions
         "github.sha", "github.run_id", "github.run_number", "github.run_attempt", "github.job", "github.workspace",
         "github.action_path", "github.server_url", "github.api_url", "github.graphql_url", "github.repository_id",
         "github.repository_owner_id", "github.actor_id", "github.event_name", "github.ref_type", "github.retention_days",
+
+        // User and app names are letters, digits and '-' (an app adds "[bot]"): no shell syntax fits. Still
+        // spoofable for bot conditions (see bot-conditions), but not a way to inject code.
+        "github.actor", "github.triggering_actor",
         "github.workflow_sha", "github.ref_protected", "github.secret_source", "github.action_status",
         "github.event.number", "github.event.after", "github.event.before", "github.event.forced", "github.event.created", "github.event.deleted",
         "github.event.pull_request.number", "github.event.pull_request.id", "github.event.pull_request.draft", "github.event.pull_request.merged",
@@ -49,7 +53,7 @@ public static partial class Expressions
             var contexts = Context().Matches(code)
                 .Where(context => !code[(context.Index + context.Length)..].TrimStart().StartsWith('('))
                 .Select(context => WhiteSpace().Replace(inner.Substring(context.Index, context.Length), string.Empty))
-                .Where(context => Roots.Contains(context.Split('.', '[')[0], StringComparer.Ordinal))
+                .Where(context => Roots.Contains(context.Split('.', '[')[0], StringComparer.OrdinalIgnoreCase))
                 .Distinct()
                 .ToList();
             yield return new Found(match.Index, match.Value, contexts);
@@ -59,15 +63,24 @@ public static partial class Expressions
     /// <summary>True when the context's value is fixed or enumerated everywhere.</summary>
     public static bool IsFixed(string context)
     {
-        if (context.Contains('[', StringComparison.Ordinal))
+        var normal = Normalise(context);
+        if (normal.Contains('[', StringComparison.Ordinal))
         {
-            // An index into an object (github.event['x'], toJSON-style access) can reach free text.
+            // An index that is not a literal (github.event[inputs.field]) can reach any field, free text included.
             return false;
         }
 
-        var segments = context.Split('.');
+        var segments = normal.Split('.');
         return FixedPatterns.Any(pattern => Matches(pattern.Split('.'), segments));
     }
+
+    /// <summary>
+    /// One spelling for a context, as GitHub reads it: a quoted index is a property (<c>github['event']['number']</c>
+    /// is <c>github.event.number</c>), a number index an element; names stay as written, and every comparison of
+    /// them ignores case, as GitHub's does.
+    /// </summary>
+    public static string Normalise(string context) =>
+        LiteralIndex().Replace(context, match => "." + (match.Groups["name"].Success ? match.Groups["name"].Value : "*"));
 
     private static bool Matches(string[] pattern, string[] segments)
     {
@@ -80,6 +93,9 @@ public static partial class Expressions
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhiteSpace();
+
+    [GeneratedRegex(@"\[\s*(?:'(?<name>[\w\-]+)'|""(?<name>[\w\-]+)""|\d+)\s*\]")]
+    private static partial Regex LiteralIndex();
 
     [GeneratedRegex("'(?:[^']|'')*'")]
     private static partial Regex StringLiteral();

@@ -46,7 +46,7 @@ internal sealed partial class WorkflowChecks
             }
 
             if (Child(step, "run") is YamlScalarNode { Value: { } script } run
-                && BuildInvocation().Matches(script).Any(invocation => ReachesTailnet(invocation.Groups["args"].Value)))
+                && (TailscaleUp().IsMatch(script) || BuildInvocation().Matches(script).Any(invocation => ReachesTailnet(invocation.Groups["args"].Value))))
             {
                 return run;
             }
@@ -55,6 +55,13 @@ internal sealed partial class WorkflowChecks
         return null;
     }
 
+    /// <summary>This build's targets that run ConnectTailnet (Default is Verify; Summary depends on every check).</summary>
+    private static readonly string[] TailnetTargets = ["Verify", "Default", "Summary", "ConnectTailnet", "HealthCheck", "KeyCheck", "ChatSmoke"];
+
+    /// <summary>
+    /// Whether this invocation of build.sh can join a tailnet: a Verify-family target, or no target (Default), or
+    /// one set from a variable (it may be Verify). Another build's ./build.sh --target=Test or Pack cannot.
+    /// </summary>
     private static bool ReachesTailnet(string arguments)
     {
         if (TailnetOff().IsMatch(arguments))
@@ -63,8 +70,11 @@ internal sealed partial class WorkflowChecks
         }
 
         var target = TargetArgument().Match(arguments);
-        return !(target.Success && target.Groups["target"].Value.Equals("Harden", StringComparison.OrdinalIgnoreCase));
+        return !target.Success || TailnetTargets.Contains(target.Groups["target"].Value, StringComparer.OrdinalIgnoreCase);
     }
+
+    [GeneratedRegex(@"(?:^|[\s;&|(])(?:sudo\s+)?tailscale\s+(?:--\S+\s+)*up\b", RegexOptions.Multiline)]
+    private static partial Regex TailscaleUp();
 
     [GeneratedRegex(@"(?:^|[\s;&|(])(?:\./|\.\\)?build\.(?:sh|ps1)\b(?<args>[^\n]*)", RegexOptions.Multiline)]
     private static partial Regex BuildInvocation();

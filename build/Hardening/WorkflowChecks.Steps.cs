@@ -96,23 +96,25 @@ internal sealed partial class WorkflowChecks
     }
 
     /// <summary>A secret, or all of them (toJSON(secrets)): pasting one leaks it, but nobody outside chooses it.</summary>
-    private static bool IsSecret(string name) => name == "secrets" || name.StartsWith("secrets.", StringComparison.Ordinal);
+    private static bool IsSecret(string name) =>
+        Expressions.Normalise(name) is var normal && (normal.Equals("secrets", StringComparison.OrdinalIgnoreCase) || normal.StartsWith("secrets.", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether an outsider can choose the context's value, here: fixed contexts, static matrix and env values, typed inputs.</summary>
     private bool IsFixed(string name, YamlMappingNode step, YamlMappingNode? job, bool isAction)
     {
-        if (Expressions.IsFixed(name) || name.StartsWith("vars.", StringComparison.Ordinal))
+        var normal = Expressions.Normalise(name);
+        if (Expressions.IsFixed(normal) || normal.StartsWith("vars.", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        var segments = name.Split('.');
+        var segments = normal.Split('.');
         if (segments.Length < 2)
         {
             return false;
         }
 
-        switch (segments[0])
+        switch (segments[0].ToLowerInvariant())
         {
             case "inputs" when !isAction:
                 return _inputTypes.TryGetValue(segments[1], out var type) && type is "choice" or "boolean" or "number";

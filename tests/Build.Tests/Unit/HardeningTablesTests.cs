@@ -60,7 +60,15 @@ public sealed class HardeningTablesTests
     [TestCase("strategy.matrix.os", false)]
     [TestCase("strategy", false)]
     [TestCase("github.head_ref", false)]
-    [TestCase("github.event['number']", false)]
+    [TestCase("github.event['number']", true)]
+    [TestCase("github['event']['pull_request'][\"number\"]", true)]
+    [TestCase("needs['test-matrix']['result']", true)]
+    [TestCase("needs.TEST_MATRIX['result']", true)]
+    [TestCase("github.triggering_actor", true)]
+    [TestCase("github.actor", true)]
+    [TestCase("github['event']['issue']['title']", false)]
+    [TestCase("github.event[github.head_ref]", false)]
+    [TestCase("github.event.commits[0].id", false)]
     [TestCase("github.sha.extra", false)]
     public void A_context_is_fixed_only_when_nobody_outside_can_choose_it(string context, bool isFixed)
     {
