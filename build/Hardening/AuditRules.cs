@@ -1,7 +1,7 @@
 namespace Build.Hardening;
 
-/// <summary>One audit rule: its id, its usual severity, and what it flags (README: Harden; SARIF rule metadata).</summary>
-public sealed record AuditRule(string Id, Severity Severity, string Flags);
+/// <summary>One audit rule: its id, its usual severity, what it flags and a title (README: Harden; SARIF rule metadata).</summary>
+public sealed record AuditRule(string Id, Severity Severity, string Flags, string Title);
 
 /// <summary>The rule ids of the workflow audit, with what each flags.</summary>
 public static class AuditRules
@@ -27,24 +27,24 @@ public static class AuditRules
 
     public static readonly IReadOnlyList<AuditRule> All =
     [
-        new(UnpinnedUses, Severity.Error, "`uses:` (steps and job-level reusable workflows) not pinned to a 40-hex commit (local `./` exempt; `docker://` needs `@sha256:`); a look-alike name is not the real action"),
-        new(ExcessivePermissions, Severity.Error, "as zizmor judges it: with no permissions anywhere, each job without its own (always a job that calls a reusable workflow; not a normal job of a `workflow_call`-only workflow, whose caller decides); at the top, only when several jobs lean on it: missing, `write-all`, `read-all` or a `write`; `write-all` on a job, or at the top of a one-job workflow (`read-all` there: a warning)"),
-        new(TemplateInjection, Severity.Error, "`${{ … }}` of a context an outsider can choose (titles, bodies, branch names, `type: string` inputs, `github.head_ref`…) in `run:` or in an input that runs as code (`actions/github-script` `script`, see `InjectionSinks`); fixed contexts (SHAs, numbers, outcomes, `*.result`, booleans, literal `matrix.*` and `env.*`, `choice`/`boolean`/`number` inputs) are not reported"),
-        new(SecretsInRun, Severity.Warning, "`${{ secrets.* }}` pasted into a script: a quote in the secret breaks the script and the value lands in the script file; pass it through `env:`"),
-        new(DangerousTriggers, Severity.Error, "`pull_request_target` or `workflow_run`: an error when the workflow checks out or runs the untrusted head, a warning otherwise"),
-        new(Artipacked, Severity.Error, "`actions/checkout` without `persist-credentials: false` (a warning when a later step pushes with git and needs it; nothing when checkout is the job's last step)"),
-        new(SecretsInherit, Severity.Error, "`secrets: inherit`"),
-        new(OverprovisionedSecrets, Severity.Error, "`toJSON(secrets)`"),
-        new(GitHubEnv, Severity.Error, "a write to `GITHUB_ENV` or `GITHUB_PATH` of an outsider-chosen value, or any such write in a `pull_request_target`/`workflow_run` workflow"),
-        new(InsecureCommands, Severity.Error, "`ACTIONS_ALLOW_UNSECURE_COMMANDS` set at workflow, job or step level"),
-        new(UnpinnedImages, Severity.Error, "a job `container:` or `services:` image without a digest: untagged or `latest` is an error, another tag a warning"),
-        new(BotConditions, Severity.Error, "an `if:` that trusts `github.actor` or `github.triggering_actor` `== '…[bot]'` (spoofable; check `github.event.pull_request.user.login`)"),
-        new(CachePoisoning, Severity.Error, "a cache restored (`actions/cache`, a `setup-*` action's `cache:`) in a workflow that publishes releases or packages"),
-        new(SelfHostedRunner, Severity.Error, "a `self-hosted` runner in a workflow that pull requests from forks or issue comments trigger"),
-        new(HardenRunnerFirst, Severity.Error, "a job with steps that does not start with `step-security/harden-runner`"),
-        new(HardenRunnerAudit, Severity.Warning, "harden-runner's `egress-policy` is not `block`; in a job that joins a tailnet the warning says that audit is required there"),
-        new(HardenRunnerBlocksTailnet, Severity.Error, "a job that joins a tailnet (uses `tailscale/github-action`, or runs `build.sh`/`build.ps1` with any target but `Harden` and without `--tailnet=off`) under harden-runner's block mode (also when `egress-policy` is omitted: block is its default)"),
-        new(Syntax, Severity.Error, "a file that is not one readable workflow: does not parse, is empty or not a mapping, holds several documents, nests too deep, uses complex keys or aliases that expand too far; a symlink or other non-regular file is skipped with a warning"),
+        new(UnpinnedUses, Severity.Error, "`uses:` (steps and job-level reusable workflows) not pinned to a 40-hex commit (local `./` exempt; `docker://` needs `@sha256:`); a look-alike name is not the real action", "Action or reusable workflow not pinned to a commit"),
+        new(ExcessivePermissions, Severity.Error, "as zizmor judges it: with no permissions anywhere, each job without its own (always a job that calls a reusable workflow; not a normal job of a `workflow_call`-only workflow, whose caller decides); at the top, only when several jobs lean on it: missing, `write-all`, `read-all` or a `write`; `write-all` on a job, or at the top of a one-job workflow (`read-all` there: a warning)", "Token permissions broader than the jobs need"),
+        new(TemplateInjection, Severity.Error, "`${{ … }}` of a context an outsider can choose (titles, bodies, branch names, `type: string` inputs, `github.head_ref`…) in `run:` or in an input that runs as code (`actions/github-script` `script`, see `InjectionSinks`); fixed contexts (SHAs, numbers, outcomes, `*.result`, booleans, literal `matrix.*` and `env.*`, `choice`/`boolean`/`number` inputs) are not reported", "Outsider-controlled expression pasted into code"),
+        new(SecretsInRun, Severity.Warning, "`${{ secrets.* }}` pasted into a script: a quote in the secret breaks the script and the value lands in the script file; pass it through `env:`", "Secret pasted into a script"),
+        new(DangerousTriggers, Severity.Error, "`pull_request_target` or `workflow_run`: an error when the workflow checks out or runs the untrusted head, a warning otherwise", "Privileged trigger that can run untrusted code"),
+        new(Artipacked, Severity.Error, "`actions/checkout` without `persist-credentials: false` (a warning when a later step pushes with git and needs it; nothing when checkout is the job's last step)", "Checkout leaves the token in the workspace"),
+        new(SecretsInherit, Severity.Error, "`secrets: inherit`", "Every secret passed to a reusable workflow"),
+        new(OverprovisionedSecrets, Severity.Error, "`toJSON(secrets)`", "Every secret serialised into one value"),
+        new(GitHubEnv, Severity.Error, "a write to `GITHUB_ENV` or `GITHUB_PATH` of an outsider-chosen value, or any such write in a `pull_request_target`/`workflow_run` workflow", "Untrusted value written to GITHUB_ENV or GITHUB_PATH"),
+        new(InsecureCommands, Severity.Error, "`ACTIONS_ALLOW_UNSECURE_COMMANDS` set at workflow, job or step level", "Unsafe workflow commands re-enabled"),
+        new(UnpinnedImages, Severity.Error, "a job `container:` or `services:` image without a digest: untagged or `latest` is an error, another tag a warning", "Container image not pinned to a digest"),
+        new(BotConditions, Severity.Error, "an `if:` that trusts `github.actor` or `github.triggering_actor` `== '…[bot]'` (spoofable; check `github.event.pull_request.user.login`)", "Spoofable bot check in a condition"),
+        new(CachePoisoning, Severity.Error, "a cache restored (`actions/cache`, a `setup-*` action's `cache:`) in a workflow that publishes releases or packages", "Cache restored in a workflow that publishes"),
+        new(SelfHostedRunner, Severity.Error, "a `self-hosted` runner in a workflow that pull requests from forks or issue comments trigger", "Self-hosted runner reachable from forks"),
+        new(HardenRunnerFirst, Severity.Error, "a job with steps that does not start with `step-security/harden-runner`", "Job that does not start with harden-runner"),
+        new(HardenRunnerAudit, Severity.Warning, "harden-runner's `egress-policy` is not `block`; in a job that joins a tailnet the warning says that audit is required there", "harden-runner records egress instead of blocking it"),
+        new(HardenRunnerBlocksTailnet, Severity.Error, "a job that joins a tailnet (uses `tailscale/github-action`, runs `tailscale up`, or runs `build.sh`/`build.ps1` with a target that reaches it: none, a variable, `Verify`, `Default`, `Summary`, `ConnectTailnet`, `HealthCheck`, `KeyCheck`, `ChatSmoke`; not with `--tailnet=off`) under harden-runner's block mode (also when `egress-policy` is omitted: block is its default)", "harden-runner block mode in a job that joins a tailnet"),
+        new(Syntax, Severity.Error, "a file that is not one readable workflow: does not parse, is empty or not a mapping, holds several documents, nests too deep, uses complex keys or aliases that expand too far; a symlink or other non-regular file is skipped with a warning", "Workflow file that cannot be read as one workflow"),
     ];
 
     public const string HardenRunnerAction = "step-security/harden-runner";

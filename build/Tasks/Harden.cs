@@ -47,7 +47,7 @@ public sealed class Harden : VerificationTask
 
         if (settings.SarifPath is { } sarif)
         {
-            SarifReport.Write(sarif, SarifReport.Build(findings, context.Redactor.Redact));
+            SarifReport.Write(sarif, SarifReport.Build(findings, context.Redactor.Redact, displayRoot, settings.WorkflowsDirectory));
             context.Info($"SARIF: {sarif}");
         }
 

@@ -214,11 +214,75 @@ public sealed class SarifDriverTests
         var rule = driver["rules"]!.Single(entry => (string?)entry["id"] == AuditRules.TemplateInjection);
         var expected = AuditRules.All.Single(entry => entry.Id == AuditRules.TemplateInjection);
         Assert.That((string?)rule["name"], Is.EqualTo("TemplateInjection"));
-        Assert.That((string?)rule["shortDescription"]!["text"], Is.EqualTo(AuditRules.TemplateInjection));
+        Assert.That((string?)rule["shortDescription"]!["text"], Is.EqualTo("Outsider-controlled expression pasted into code"));
         Assert.That((string?)rule["fullDescription"]!["text"], Is.EqualTo(expected.Flags.Replace("`", string.Empty, StringComparison.Ordinal)).And.Not.Contain("`"));
         Assert.That(driver["rules"]!.Select(entry => (string?)entry["defaultConfiguration"]!["level"]), Is.EqualTo(AuditRules.All.Select(entry => entry.Severity == Severity.Error ? "error" : "warning")));
         Assert.That(driver["rules"]!.Select(entry => (string?)entry["defaultConfiguration"]!["level"]), Does.Contain("warning").And.Contain("error"));
         Assert.That((JArray)sarif["runs"]![0]!["results"]!, Is.Empty);
+    }
+
+    /// <summary>
+    /// What GitHub's code scanning asks of a SARIF file (sarif-multitool's GitHub rules): GH2012 help on every rule,
+    /// SARIF1001 a name apart from the id, a real short description, security-severity and the security tag,
+    /// partial fingerprints, and URIs relative to a base the run declares (SARIF1004).
+    /// </summary>
+    [Test]
+    public void Every_rule_and_result_carries_what_code_scanning_requires()
+    {
+        var findings = WorkflowAudit.AuditFile(".github/workflows/x.yml", "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n      - uses: actions/checkout@v4\n");
+        var root = Directory.CreateTempSubdirectory("sarif-root-").FullName;
+        var sarif = SarifReport.Build(findings, text => text, root, Path.Combine(root, ".github", "workflows"));
+        var run = sarif["runs"]![0]!;
+
+        foreach (var rule in run["tool"]!["driver"]!["rules"]!)
+        {
+            var id = (string)rule["id"]!;
+            Assert.That((string?)rule["help"]!["text"], Is.Not.Empty, id);
+            Assert.That((string?)rule["help"]!["markdown"], Does.Contain("README.md#harden-the-workflow-audit"), id);
+            Assert.That((string)rule["name"]!, Does.Match("^[A-Z][A-Za-z]+$").And.Not.EqualTo(id).IgnoreCase, id);
+            Assert.That((string)rule["shortDescription"]!["text"]!, Is.Not.EqualTo(id).And.Length.GreaterThan(id.Length), id);
+            Assert.That(double.Parse((string)rule["properties"]!["security-severity"]!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(0.1, 10.0), id);
+            Assert.That(rule["properties"]!["tags"]!.Select(tag => (string?)tag), Does.Contain("security"), id);
+        }
+
+        Assert.That(run["tool"]!["driver"]!["rules"]!.Select(rule => (string?)rule["name"]).Distinct().Count(), Is.EqualTo(AuditRules.All.Count), "names are unique");
+        Assert.That((string?)run["originalUriBaseIds"]![SarifReport.SourceRoot]!["uri"], Is.EqualTo(new Uri(root + "/").AbsoluteUri));
+        foreach (var result in run["results"]!)
+        {
+            var location = result["locations"]![0]!["physicalLocation"]!["artifactLocation"]!;
+            Assert.That(Uri.IsWellFormedUriString((string)location["uri"]!, UriKind.Relative), Is.True);
+            Assert.That(run["originalUriBaseIds"]![(string)location["uriBaseId"]!], Is.Not.Null);
+            Assert.That((string?)result["partialFingerprints"]!["harden/v1"], Does.Match("^[0-9a-f]{32}$"));
+        }
+    }
+
+    [Test]
+    public void A_fingerprint_survives_a_line_move_and_tells_findings_apart()
+    {
+        const string Workflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.issue.title }}\"\n      - run: echo \"${{ github.head_ref }}\"\n";
+        static List<string> Prints(string text) => SarifReport.Build(WorkflowAudit.AuditFile(".github/workflows/x.yml", text), text => text)["runs"]![0]!["results"]!
+            .Where(result => (string?)result["ruleId"] == AuditRules.TemplateInjection)
+            .Select(result => (string)result["partialFingerprints"]!["harden/v1"]!).ToList();
+
+        var before = Prints(Workflow);
+        var after = Prints("# a comment moves every line\n\n" + Workflow);
+
+        Assert.That(before, Has.Count.EqualTo(2).And.Unique);
+        Assert.That(after, Is.EqualTo(before));
+    }
+
+    [Test]
+    public void A_workflows_folder_outside_the_repository_gets_its_own_base_and_relative_uris()
+    {
+        var root = Directory.CreateTempSubdirectory("sarif-repo-").FullName;
+        var elsewhere = Directory.CreateTempSubdirectory("sarif-elsewhere-").FullName;
+        var finding = new AuditFinding(Path.Combine(elsewhere, "ci.yml"), 3, Severity.Error, AuditRules.UnpinnedUses, "m", "f");
+
+        var run = SarifReport.Build([finding], text => text, root, elsewhere)["runs"]![0]!;
+
+        var location = run["results"]![0]!["locations"]![0]!["physicalLocation"]!["artifactLocation"]!;
+        Assert.That(((string?)location["uri"], (string?)location["uriBaseId"]), Is.EqualTo(("ci.yml", SarifReport.WorkflowsRoot)));
+        Assert.That((string?)run["originalUriBaseIds"]![SarifReport.WorkflowsRoot]!["uri"], Is.EqualTo(new Uri(elsewhere + "/").AbsoluteUri));
     }
 
     [Test]
