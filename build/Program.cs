@@ -18,8 +18,6 @@ return new CakeHost()
     .ConfigureServices(services =>
     {
         services.AddSingleton<Redactor>();
-        services.AddSingleton<ICakeLog>(provider => new RedactingLog(
-            new CakeBuildLog(provider.GetRequiredService<IConsole>(), Verbosity.Normal),
-            provider.GetRequiredService<Redactor>()));
+        services.AddSingleton<ICakeLog>(provider => new RedactingLog(new Build.Reporting.TerminalLog(Verbosity.Normal), provider.GetRequiredService<Redactor>()));
     })
     .Run(args);
