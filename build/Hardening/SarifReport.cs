@@ -23,7 +23,7 @@ public static partial class SarifReport
     public const string WorkflowsRoot = "WORKFLOWSROOT";
 
     /// <summary>The README section on the audit, relative to the repository (its address is the user's).</summary>
-    public const string HelpLink = "README.md#harden-the-workflow-audit";
+    public const string HelpLink = "docs/harden.md";
 
     /// <param name="sourceRoot">The folder finding paths are relative to (the repository); null: none recorded.</param>
     /// <param name="workflowsFolder">The audited folder, the base of findings that lie outside <paramref name="sourceRoot"/>.</param>

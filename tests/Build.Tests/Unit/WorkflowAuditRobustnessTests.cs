@@ -238,7 +238,7 @@ public sealed class SarifDriverTests
         {
             var id = (string)rule["id"]!;
             Assert.That((string?)rule["help"]!["text"], Is.Not.Empty, id);
-            Assert.That((string?)rule["help"]!["markdown"], Does.Contain("README.md#harden-the-workflow-audit"), id);
+            Assert.That((string?)rule["help"]!["markdown"], Does.Contain("docs/harden.md"), id);
             Assert.That((string)rule["name"]!, Does.Match("^[A-Z][A-Za-z]+$").And.Not.EqualTo(id).IgnoreCase, id);
             Assert.That((string)rule["shortDescription"]!["text"]!, Is.Not.EqualTo(id).And.Length.GreaterThan(id.Length), id);
             Assert.That(double.Parse((string)rule["properties"]!["security-severity"]!, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(0.1, 10.0), id);
