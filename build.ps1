@@ -91,6 +91,9 @@ if (Test-Changed) {
     Start-ReadyToRun $id
 }
 
+# The program's usage lines and fixes name the script that ran it.
+$env:VERIFY_SCRIPT = './build.ps1'
+
 if ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
     $r2r = Join-Path $root "build/bin/r2r-$id"
     $program = Join-Path $r2r $(if ($env:OS -eq 'Windows_NT') { 'Build.exe' } else { 'Build' })

@@ -84,12 +84,20 @@ if changed; then
   echo "Building the build program (build/)..." >&2
   rm -f "$stamp"
   log="$(mktemp)"
+  interrupted=0
+  trap 'interrupted=1' INT TERM
   if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet >"$log" 2>&1; then
+    if [[ $interrupted == 1 ]]; then
+      rm -f "$log"
+      echo "Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.sh again." >&2
+      exit 130
+    fi
     grep -E 'error|Error' "$log" | sort -u >&2 || cat "$log" >&2
     rm -f "$log"
     echo "Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.sh again." >&2
     exit 1
   fi
+  trap - INT TERM
   rm -f "$log"
   rm -rf "$root"/build/bin/r2r-*
   id="$(date +%s)-$$-$RANDOM"
@@ -97,6 +105,9 @@ if changed; then
   echo "$id" >"$stamp"
   ready_to_run "$id"
 fi
+
+# The program's usage lines and fixes name the script that ran it.
+export VERIFY_SCRIPT=./build.sh
 
 if [[ -s "$stamp" ]]; then
   read -r id <"$stamp" || true

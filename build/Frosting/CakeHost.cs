@@ -29,7 +29,13 @@ public sealed class CakeHost
         // every NuGet.Config when the context is built (about 45 ms of each run) to install tools this build never asks for.
         _services.UseModule<CoreModule>();
         _services.UseModule<CommonModule>();
-        _services.AddSingleton<ICakeReportPrinter, StepHeaderPrinter>();
+        // A task whose Run/RunAsync is only Frosting's own does nothing itself: an aggregate such as Verify.
+        var silent = TaskCatalog.FindTaskTypes(_entryAssembly)
+            .Where(type => !type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                .Any(method => method.Name is "Run" or "RunAsync" && method.DeclaringType?.Namespace != typeof(CakeHost).Namespace && !method.DeclaringType!.IsInterface))
+            .Select(TaskCatalog.NameOf)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        _services.AddSingleton<ICakeReportPrinter>(provider => new StepHeaderPrinter(provider.GetRequiredService<Spectre.Console.IAnsiConsole>(), silent));
         _services.AddSingleton<ICakeConfiguration>(provider => new CakeConfigurationProvider(
                 provider.GetRequiredService<IFileSystem>(), provider.GetRequiredService<ICakeEnvironment>())
             .CreateConfiguration(provider.GetRequiredService<ICakeEnvironment>().WorkingDirectory, new Dictionary<string, string>()));
@@ -42,6 +48,37 @@ public sealed class CakeHost
 
     /// <summary>Cake.Frosting's default target: a task named Default (here an alias of Verify).</summary>
     public const string DefaultTarget = "Default";
+
+    /// <summary>The script the user ran (build.sh and build.ps1 say which in VERIFY_SCRIPT), for usage lines and fixes.</summary>
+    public static string ScriptName =>
+        Environment.GetEnvironmentVariable("VERIFY_SCRIPT") is { } script && script is "./build.ps1" or "./build.sh" ? script
+        : OperatingSystem.IsWindows() ? "./build.ps1" : "./build.sh";
+
+    /// <summary>
+    /// One line for a command line Spectre could not read, never echoing a value: a bare task name gets the
+    /// --target form, a one-dash option the two-dash form (when it is a known option or task name).
+    /// </summary>
+    public static string DescribeCommandLineError(string message, IReadOnlyList<string> arguments, IReadOnlyList<string> tasks)
+    {
+        var name = ScriptName;
+        if (arguments.FirstOrDefault(argument => tasks.Contains(argument, StringComparer.OrdinalIgnoreCase)) is { } task)
+        {
+            return $"Error: {task} is a task, not an argument. Fix: {name} --target={task}";
+        }
+
+        if (arguments.FirstOrDefault(argument => argument.Length > 2 && argument[0] == '-' && argument[1] != '-' && argument.Contains('=', StringComparison.Ordinal)) is { } oneDash
+            && oneDash[1..oneDash.IndexOf('=', StringComparison.Ordinal)] is var option && HostOptionNames.Contains(option))
+        {
+            var value = oneDash[(oneDash.IndexOf('=', StringComparison.Ordinal) + 1)..];
+            var shown = tasks.Contains(value, StringComparer.OrdinalIgnoreCase) ? value : "VALUE";
+            return $"Error: -{option} has one dash (the value is not shown). Fix: options take two dashes, such as {name} --{option}={shown}";
+        }
+
+        return $"Error: {DescribeWithoutValues(message)} (the value is not shown). Fix: options take the form --name=value, and nothing else goes on the command line; see {name} --help.";
+    }
+
+    /// <summary>The host's own long options: the only option names a one-dash mistake may echo.</summary>
+    private static readonly string[] HostOptionNames = ["target", "verbosity", "exclusive", "tree", "description", "dryrun", "version", "help"];
 
     /// <summary>"Unknown command 'sk-…'." becomes "Unknown command": the words before the first quoted value.</summary>
     public static string DescribeWithoutValues(string message)
@@ -102,7 +139,7 @@ public sealed class CakeHost
         var app = new CommandApp<HostCommand>(registrar);
         app.Configure(config =>
         {
-            config.SetApplicationName(OperatingSystem.IsWindows() ? "./build.ps1" : "./build.sh");
+            config.SetApplicationName(ScriptName);
             config.PropagateExceptions();
         });
 
@@ -121,8 +158,7 @@ public sealed class CakeHost
             // Spectre draws parse errors as a multi-line diagram that quotes the argument, and nothing is
             // masked yet: a key or a URL typed by mistake would be printed. Say what kind of problem it
             // is, never the value.
-            var name = OperatingSystem.IsWindows() ? "./build.ps1" : "./build.sh";
-            Console.Error.WriteLine($"Error: {DescribeWithoutValues(exception.Message)} (the value is not shown). Fix: options take the form --name=value, and nothing else goes on the command line; see {name} --help.");
+            Console.Error.WriteLine(DescribeCommandLineError(exception.Message, arguments, TaskCatalog.FindTaskTypes(_entryAssembly).Select(TaskCatalog.NameOf).ToList()));
             return 2;
         }
     }

@@ -75,9 +75,9 @@ public static class SettingsReader
 
     private static string? ReadApiKey(ISettingsSource source, List<string> problems)
     {
-        if (source.Argument("api-key") is not null || source.Argument("litellm-api-key") is not null)
+        foreach (var option in new[] { "api-key", "litellm-api-key" }.Where(option => source.Argument(option) is not null))
         {
-            problems.Add($"--api-key: keys are never taken from the command line (other users can read it); set the environment variable {EnvironmentNames.LiteLlmApiKey} instead");
+            problems.Add($"--{option}: keys are never taken from the command line (other users can read it); set the environment variable {EnvironmentNames.LiteLlmApiKey} instead");
         }
 
         var key = NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmApiKey));

@@ -46,7 +46,7 @@ internal sealed class HostCommand(IServiceCollection services, HostOptions optio
             {
                 // A task name typed wrong is worth echoing; anything else (a pasted URL or key) is not.
                 var shown = unknown.All(target => target.Length <= 40 && target.All(char.IsAsciiLetterOrDigit)) ? $" '{string.Join("', '", unknown)}'" : " (not shown: not a task name)";
-                throw new CakeException(2, $"Unknown target{shown}. Fix: use one of {string.Join(", ", knownTasks.Order())} (./build.sh --tree shows the graph).");
+                throw new CakeException(2, $"Unknown target{shown}. Fix: use one of {string.Join(", ", knownTasks.Order())} ({CakeHost.ScriptName} --tree shows the graph).");
             }
 
             var engine = provider.GetRequiredService<ICakeEngine>();

@@ -9,7 +9,8 @@ namespace Cake.Frosting.Internal;
 /// Cake's step headers, without Cake's closing duration table (the build prints its own summary:
 /// status, detail, fix) and without the Setup and TearDown banners, which would head nothing.
 /// </summary>
-internal sealed class StepHeaderPrinter(IAnsiConsole console) : ICakeReportPrinter
+/// <param name="silent">Tasks that do nothing themselves (aggregates such as Verify): no header, which would head nothing.</param>
+internal sealed class StepHeaderPrinter(IAnsiConsole console, IReadOnlySet<string>? silent = null) : ICakeReportPrinter
 {
     /// <summary>Cake's header table is 100 columns wide, or the console's width when narrower.</summary>
     private const int HeaderWidth = 100;
@@ -22,7 +23,7 @@ internal sealed class StepHeaderPrinter(IAnsiConsole console) : ICakeReportPrint
 
     public void WriteStep(string name, Verbosity verbosity)
     {
-        if (verbosity < Verbosity.Normal)
+        if (verbosity < Verbosity.Normal || (silent?.Contains(name) ?? false))
         {
             return;
         }

@@ -118,4 +118,36 @@ public sealed class CommandLineTests
         Assert.That(string.Join('\n', lines.Skip(firstOther)) + run.StandardError + File.ReadAllText(run.ReportPath) + run.StepSummary, Does.Not.Contain(canary).And.Not.Contain("tail1234"));
         Assert.That(run.StandardOutput, Does.Contain("::group::HealthCheck"));
     }
+
+    [TestCase("Verify", "Error: Verify is a task, not an argument. Fix: ./build.sh --target=Verify")]
+    [TestCase("-target=Verify", "Error: -target has one dash (the value is not shown). Fix: options take two dashes, such as ./build.sh --target=Verify")]
+    [TestCase("-target=sk-secret-value", "Error: -target has one dash (the value is not shown). Fix: options take two dashes, such as ./build.sh --target=VALUE")]
+    public void A_command_line_mistake_gets_the_form_that_works(string argument, string line)
+    {
+        var run = BuildRun.Start([argument], withReport: false);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.StandardError.Trim().Split('\n').Where(text => !text.StartsWith("Building the build program", StringComparison.Ordinal)), Is.EqualTo(new[] { line }));
+    }
+
+    [Test]
+    public void A_key_on_the_command_line_is_refused_under_the_name_it_was_given()
+    {
+        var run = BuildRun.Start(["--target=Harden", "--exclusive", "--litellm-api-key=sk-abc-0123456789"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.StandardError, Does.Contain("--litellm-api-key: keys are never taken from the command line").And.Not.Contain("--api-key:").And.Not.Contain("sk-abc"));
+    }
+
+    [Test]
+    public void Help_names_the_script_that_ran_and_an_aggregate_gets_no_empty_header()
+    {
+        var help = BuildRun.Start(["--help"], withReport: false, script: "build.ps1");
+        Assert.That(help.StandardOutput, Does.Contain("./build.ps1").And.Not.Contain("./build.sh"), help.ToString());
+
+        var verify = BuildRun.Start(["--target=Verify", "--deadline=1"]);
+        var afterTable = verify.StandardOutput[verify.StandardOutput.IndexOf("Verify failed", StringComparison.Ordinal)..];
+        Assert.That(afterTable, Does.Not.Match(@"(?m)^\s*Verify\s*$"), "a header over nothing after the table");
+        Assert.That(verify.StandardOutput, Does.Match(@"(?m)^\s*Summary\s*$"));
+    }
 }

@@ -48,6 +48,17 @@ public sealed class GatewayClassificationTests
     }
 
     [Test]
+    public void A_429_that_asks_for_a_wait_says_how_long_not_until_the_deadline()
+    {
+        var answer = Answer(429, "{\"error\":\"slow down\"}");
+        answer.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(120));
+
+        var classified = StatusFailures.Classify(answer, "/v1/chat/completions", keySent: true);
+
+        Assert.That((classified.Id, Shown(classified.Reason)), Is.EqualTo(("rate-limited", "/v1/chat/completions answered 429 and asked for 120 s before a retry: slow down")));
+    }
+
+    [Test]
     public void A_401_says_whether_a_key_was_sent()
     {
         var body = Envelope("Authentication Error, Invalid proxy server token passed.", "token_not_found_in_db");
