@@ -63,6 +63,14 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
 
     private void CheckTriggers(List<(YamlScalarNode Key, YamlMappingNode Job)> jobs)
     {
+        // Only actions that never touch the head (TriggerSafeActions): nothing from outside can run here.
+        var onlySafeActions = jobs.Count > 0 && jobs.All(job => Child(job.Job, "uses") is null
+            && Steps(job.Job).All(step => Child(step, "run") is null && TriggerSafeActions.Contains(Text(Child(step, "uses")))));
+        if (onlySafeActions)
+        {
+            return;
+        }
+
         var runsUntrusted = jobs.Any(job => Steps(job.Job).Any(RunsUntrustedHead));
         foreach (var name in _triggers.Where(name => name.Value is "pull_request_target" or "workflow_run"))
         {
