@@ -232,4 +232,42 @@ public sealed class VerdictTests : GatewayFixture
         Assert.That((string?)run.Task("KeyCheck")["detail"], Is.EqualTo("skipped because HealthCheck failed"));
         Assert.That(run.StandardError, Does.Contain("Error: HealthCheck failed: ").And.Not.Contain("Could not reach target"));
     }
+
+    /// <summary>
+    /// The JUnit file against the rules of Jenkins xunit's junit-10.xsd (the schema itself is not served here): only
+    /// the attributes each element may carry, the required ones present, numbers where numbers go; and the example
+    /// in docs/checks.md has the shape of a real run.
+    /// </summary>
+    [Test]
+    public void JUnit_follows_the_junit_10_schema_and_the_documented_example_is_a_real_runs_shape()
+    {
+        var run = Verify($"http://127.0.0.1:{FreePort()}", Canary, "--deadline=1");
+        var junit = XDocument.Parse(run.JUnit);
+        var allowed = new Dictionary<string, string[]>
+        {
+            ["testsuites"] = ["name", "time", "tests", "failures", "disabled", "errors"],
+            ["testsuite"] = ["name", "tests", "failures", "errors", "time", "disabled", "skipped", "timestamp", "hostname", "id", "package"],
+            ["testcase"] = ["name", "assertions", "time", "classname", "status"],
+            ["failure"] = ["message", "type"],
+            ["skipped"] = ["message"],
+        };
+        foreach (var element in junit.Descendants())
+        {
+            if (allowed.TryGetValue(element.Name.LocalName, out var attributes))
+            {
+                Assert.That(element.Attributes().Select(attribute => attribute.Name.LocalName), Is.SubsetOf(attributes), element.Name.LocalName);
+            }
+            else
+            {
+                Assert.That(element.Name.LocalName, Is.AnyOf("system-out", "system-err", "error"), "an element junit-10.xsd does not know");
+            }
+        }
+
+        Assert.That(junit.Descendants("testsuite").Concat(junit.Descendants("testcase")).Select(element => (string?)element.Attribute("name")), Has.All.Not.Null);
+        Assert.That(junit.Descendants().SelectMany(element => element.Attributes()).Where(attribute => attribute.Name.LocalName is "tests" or "failures" or "errors" or "skipped").Select(attribute => attribute.Value), Has.All.Match(@"^\d+$"));
+
+        var documented = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Repository.PathOf("docs/checks.md")), @"```xml\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        static IEnumerable<string> Shape(XDocument document) => document.Descendants().Select(element => $"{element.Name.LocalName}({string.Join(",", element.Attributes().Select(attribute => attribute.Name.LocalName))})");
+        Assert.That(Shape(XDocument.Parse(documented)), Is.EqualTo(Shape(junit)));
+    }
 }
