@@ -154,6 +154,42 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
                 case YamlScalarNode { Value: "read-all" } scalar:
                     context.Warning(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: read-all", "list the scopes the job reads, e.g. `contents: read`");
                     break;
+                case YamlMappingNode scopes:
+                    CheckWritesByNeed(name, job, scopes);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each write scope a job holds (its own, or a single job's top level) needs a step that can use it: a git push,
+    /// a gh or API call, the token passed on, or an action that needs it (TokenScopes). One nothing uses is a warning.
+    /// </summary>
+    private void CheckWritesByNeed(YamlScalarNode name, YamlMappingNode job, YamlMappingNode scopes)
+    {
+        if (Child(job, "uses") is not null)
+        {
+            return; // a reusable workflow: what it does with the token is in another file
+        }
+
+        var steps = Steps(job).ToList();
+        var scripts = string.Join('\n', steps.Select(step => Text(Child(step, "run")) ?? string.Empty));
+        var passesToken = steps.Any(step => new[] { Child(step, "with"), Child(step, "env") }.SelectMany(Pairs).Any(pair => Text(pair.Value) is { } value && TokenReference().IsMatch(value)))
+            || Pairs(Child(job, "env")).Any(pair => Text(pair.Value) is { } value && TokenReference().IsMatch(value));
+        var scriptsWrite = TokenUse().IsMatch(scripts);
+        foreach (var (scope, level) in Pairs(scopes))
+        {
+            if (Text(level) != "write" || scope.Value is null)
+            {
+                continue;
+            }
+
+            var used = passesToken || scriptsWrite
+                || (scope.Value == "id-token" && BuildScript().IsMatch(scripts))
+                || steps.Any(step => Text(Child(step, "uses")) is { } uses && TokenScopes.MayUse(uses, scope.Value));
+            if (!used)
+            {
+                context.Warning(scope, AuditRules.ExcessivePermissions, $"job {name.Value} holds {scope.Value}: write, but no step uses it (no git push, gh or API call, no token passed on, no action known to need it)", $"drop {scope.Value}: write (or make it read)");
             }
         }
     }
@@ -182,6 +218,15 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
 
     private static IEnumerable<YamlMappingNode> Steps(YamlMappingNode job) =>
         (Child(job, "steps") as YamlSequenceNode)?.Children.OfType<YamlMappingNode>() ?? [];
+
+    [GeneratedRegex(@"secrets\.GITHUB_TOKEN|github\.token", RegexOptions.IgnoreCase)]
+    private static partial Regex TokenReference();
+
+    [GeneratedRegex(@"\bgit\s+push\b|(?:^|[\s;&|(])gh\s+[a-z]|api\.github\.com|GITHUB_TOKEN|GH_TOKEN|github\.token", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex TokenUse();
+
+    [GeneratedRegex(@"(?:^|[\s;&|(])(?:exec\s+)?(?:\./|\.\\)?build\.(?:sh|ps1)\b", RegexOptions.Multiline)]
+    private static partial Regex BuildScript();
 
     [GeneratedRegex(@"toJSON\s*\(\s*secrets\s*\)", RegexOptions.IgnoreCase)]
     private static partial Regex ToJsonSecrets();
