@@ -13,7 +13,7 @@ public static class BuildInfo
     public static ProductInfoHeaderValue UserAgent => new(Name, Version);
 
     /// <summary>
-    /// Whether this program runs precompiled (ReadyToRun, the copy build.sh publishes in the background)
+    /// Whether this program runs precompiled (ReadyToRun, the copy build.sh publishes when VERIFY_READY_TO_RUN=1)
     /// or JIT-compiled code: a ReadyToRun image has a managed native header.
     /// </summary>
     public static string CodeKind

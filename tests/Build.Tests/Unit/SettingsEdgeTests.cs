@@ -27,7 +27,7 @@ public sealed class SettingsEdgeTests
     }
 
     [TestCase("api-key", "--api-key: keys are never taken from the command line (other users can read it); set the environment variable LITELLM_API_KEY instead")]
-    [TestCase("litellm-api-key", "--api-key: keys are never taken from the command line (other users can read it); set the environment variable LITELLM_API_KEY instead")]
+    [TestCase("litellm-api-key", "--litellm-api-key: keys are never taken from the command line (other users can read it); set the environment variable LITELLM_API_KEY instead")]
     [TestCase("auth-key", "--auth-key: Tailscale credentials are never taken from the command line")]
     [TestCase("authkey", "--authkey: Tailscale credentials are never taken from the command line")]
     [TestCase("oauth-secret", "--oauth-secret: Tailscale credentials are never taken from the command line")]
