@@ -7,6 +7,12 @@ using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using Microsoft.Extensions.DependencyInjection;
 
+// --no-color is NO_COLOR for this run, set before anything writes: Spectre's console and TerminalLog both read it.
+if (args.Any(argument => argument is "--no-color" or "--no-color=true"))
+{
+    Environment.SetEnvironmentVariable("NO_COLOR", "1");
+}
+
 // On a spare core, while the host starts: see CodeWarmup.
 CodeWarmup.StartIfUseful(args);
 

@@ -15,6 +15,7 @@ public static class ArgumentNames
     public const string MaxTokens = "max-tokens";
     public const string DeepHealth = "deep-health";
     public const string Stream = "stream";
+    public const string NoColor = "no-color";
     public const string Workflows = "workflows";
     public const string Harden = "harden";
     public const string Egress = "egress";

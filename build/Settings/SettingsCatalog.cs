@@ -26,6 +26,7 @@ public static class SettingsCatalog
         new("max tokens for ChatSmoke", $"`--{ArgumentNames.MaxTokens}=N`", "16", ArgumentNames.MaxTokens),
         new("deep model check (`/health`, calls every model)", $"`--{ArgumentNames.DeepHealth}`", "off", ArgumentNames.DeepHealth),
         new("stream the chat completion", $"`--{ArgumentNames.Stream}`", "off", ArgumentNames.Stream),
+        new("no colour in the console", $"`--{ArgumentNames.NoColor}` or `NO_COLOR` (any value)", "colour only on a terminal or in GitHub Actions' log", ArgumentNames.NoColor),
         new("workflows to audit", $"`--{ArgumentNames.Workflows}=DIR` (must exist)", $"`{SettingsReader.DefaultWorkflows}` in the repository", ArgumentNames.Workflows),
         new("workflow audit mode", $"`--{ArgumentNames.Harden}=audit|block`", "`block`: any error finding fails Harden; `audit` reports and passes", ArgumentNames.Harden),
         new("egress mode for the run's own HTTP traffic", $"`--{ArgumentNames.Egress}=audit|block`", "`block`: a destination outside the allowlist is refused before connecting; `audit` records it", ArgumentNames.Egress),

@@ -56,6 +56,7 @@ public static class SettingsReader
             KeyExpiryWarnDays = ReadWholeNumber(source, ArgumentNames.KeyExpiryWarnDays, 0, 3650, DefaultKeyExpiryWarnDays, problems),
             DeepHealth = ReadFlag(source, ArgumentNames.DeepHealth, problems),
             Stream = ReadFlag(source, ArgumentNames.Stream, problems),
+            NoColor = ReadFlag(source, ArgumentNames.NoColor, problems),
             IsGitHubActions = isGitHubActions,
             IsCi = isCi,
             StepSummaryPath = NullIfEmpty(source.Environment(EnvironmentNames.GitHubStepSummary)),

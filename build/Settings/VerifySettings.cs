@@ -31,6 +31,9 @@ public sealed record VerifySettings
 
     public required TimeSpan Deadline { get; init; }
 
+    /// <summary>--no-color (applied as NO_COLOR before the console starts: see Program.cs).</summary>
+    public bool NoColor { get; init; }
+
     /// <summary>The whole of ChatSmoke over several models (each model still has <see cref="Deadline"/>).</summary>
     public TimeSpan SweepDeadline { get; init; }
 

@@ -45,4 +45,19 @@ public sealed class TerminalLogTests
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.Output, Does.Contain("✓ Harden").And.Not.Contain("\u001b"));
     }
+
+    [Test]
+    public void No_color_is_a_switch_that_turns_colour_off_like_NO_COLOR()
+    {
+        var run = BuildRun.Start(["--target=Harden", "--exclusive", "--no-color"], new Dictionary<string, string> { ["NO_COLOR"] = string.Empty, ["GITHUB_ACTIONS"] = "true" });
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That(run.Output, Does.Contain("::warning").And.Not.Contain("\u001b["), "GitHub Actions' log would get colour, but --no-color says no");
+
+        var coloured = BuildRun.Start(["--target=Harden", "--exclusive"], new Dictionary<string, string> { ["NO_COLOR"] = string.Empty, ["GITHUB_ACTIONS"] = "true" });
+        Assert.That(coloured.Output, Does.Contain("\u001b[33m"), "the control: warnings are yellow in GitHub Actions' log");
+
+        var bad = BuildRun.Start(["--target=Harden", "--exclusive", "--no-color=maybe"], withReport: false);
+        Assert.That(bad.ExitCode, Is.EqualTo(2), bad.ToString());
+        Assert.That(bad.StandardError, Does.Contain("--no-color: is a switch; write --no-color or --no-color=false"));
+    }
 }
