@@ -2,7 +2,6 @@ using Build;
 using Build.Security;
 using Build.Settings;
 using Build.Warmup;
-using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using Microsoft.Extensions.DependencyInjection;

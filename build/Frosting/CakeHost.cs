@@ -29,21 +29,22 @@ public sealed class CakeHost
         // every NuGet.Config when the context is built (about 45 ms of each run) to install tools this build never asks for.
         _services.UseModule<CoreModule>();
         _services.UseModule<CommonModule>();
-        // A task whose Run/RunAsync is only Frosting's own does nothing itself: an aggregate such as Verify.
-        var silent = TaskCatalog.FindTaskTypes(_entryAssembly)
-            .Where(type => !type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+        // A task whose Run/RunAsync is only Frosting's own does nothing itself (an aggregate such as Verify): no step header.
+        var silent = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var taskType in TaskCatalog.FindTaskTypes(_entryAssembly))
+        {
+            _services.AddSingleton(typeof(IFrostingTask), taskType);
+            if (!taskType.GetMethods(BindingFlags.Public | BindingFlags.Instance)
                 .Any(method => method.Name is "Run" or "RunAsync" && method.DeclaringType?.Namespace != typeof(CakeHost).Namespace && !method.DeclaringType!.IsInterface))
-            .Select(TaskCatalog.NameOf)
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            {
+                silent.Add(TaskCatalog.NameOf(taskType));
+            }
+        }
+
         _services.AddSingleton<ICakeReportPrinter>(provider => new StepHeaderPrinter(provider.GetRequiredService<Spectre.Console.IAnsiConsole>(), silent));
         _services.AddSingleton<ICakeConfiguration>(provider => new CakeConfigurationProvider(
                 provider.GetRequiredService<IFileSystem>(), provider.GetRequiredService<ICakeEnvironment>())
             .CreateConfiguration(provider.GetRequiredService<ICakeEnvironment>().WorkingDirectory, new Dictionary<string, string>()));
-
-        foreach (var taskType in TaskCatalog.FindTaskTypes(_entryAssembly))
-        {
-            _services.AddSingleton(typeof(IFrostingTask), taskType);
-        }
     }
 
     /// <summary>Cake.Frosting's default target: a task named Default (here an alias of Verify).</summary>

@@ -109,7 +109,7 @@ public sealed class ChatProbe(GatewayClient client)
         return error switch
         {
             null => null,
-            JObject envelope => ErrorEnvelope.From(new JObject { ["error"] = envelope }.ToString(Formatting.None))?.ShortMessage ?? "no message",
+            JObject envelope => ErrorEnvelope.Of(envelope).ShortMessage,
             _ => StatusFailures.FirstLine(error.ToString()),
         };
     }

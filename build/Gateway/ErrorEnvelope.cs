@@ -16,17 +16,19 @@ public sealed record ErrorEnvelope(string? Message, string? Type, string? Code)
             return null;
         }
 
-        var error = root["error"];
-        if (error is JObject)
+        if (root["error"] is JObject error)
         {
-            var message = LenientJson.Text(error, "message") ?? error["message"]?.ToString(Newtonsoft.Json.Formatting.None);
-            return new ErrorEnvelope(message, LenientJson.Text(error, "type"), LenientJson.Text(error, "code"));
+            return Of(error);
         }
 
         // FastAPI's {"detail": "..."} and bare {"error": "..."} shapes.
         var text = LenientJson.Text(root, "error") ?? LenientJson.Text(root, "detail") ?? LenientJson.Text(root, "message");
         return text is null ? null : new ErrorEnvelope(text, null, null);
     }
+
+    /// <summary>The envelope's inner object, <c>{"message","type","param","code"}</c>, wherever it was found.</summary>
+    public static ErrorEnvelope Of(JObject error) =>
+        new(LenientJson.Text(error, "message") ?? error["message"]?.ToString(Newtonsoft.Json.Formatting.None), LenientJson.Text(error, "type"), LenientJson.Text(error, "code"));
 
     public bool Mentions(string fragment) =>
         (Message?.Contains(fragment, StringComparison.OrdinalIgnoreCase) ?? false)

@@ -15,17 +15,7 @@ public static class RunPublisher
             SummaryTable.WriteConsole(AnsiConsole.Console, context.Results, verdict, redactor, context.Facts);
         }
 
-        var report = RunReport.Build(
-            context.Target,
-            context.Started,
-            DateTimeOffset.UtcNow - context.Started,
-            context.Results,
-            verdict,
-            context.Facts,
-            context.EgressPolicy,
-            context.TlsVerification,
-            redactor,
-            (context.Settings.Deadline, context.Settings.SweepDeadline));
+        var report = Report(context, verdict);
         try
         {
             RunReport.Write(context.Settings.ReportPath, report);
@@ -77,12 +67,23 @@ public static class RunPublisher
 
         try
         {
-            var report = RunReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, verdict, context.Facts, context.EgressPolicy, context.TlsVerification, context.Redactor);
-            RunReport.Write(path, report);
+            RunReport.Write(path, Report(context, verdict));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             // The settings problems are the line to read; a report that cannot be written adds nothing.
         }
     }
+
+    private static Newtonsoft.Json.Linq.JObject Report(BuildContext context, RunVerdict verdict) => RunReport.Build(
+        context.Target,
+        context.Started,
+        DateTimeOffset.UtcNow - context.Started,
+        context.Results,
+        verdict,
+        context.Facts,
+        context.EgressPolicy,
+        context.TlsVerification,
+        context.Redactor,
+        (context.Settings.Deadline, context.Settings.SweepDeadline));
 }

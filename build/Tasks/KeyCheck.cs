@@ -32,9 +32,12 @@ public sealed class KeyCheck : VerificationTask
         KeyOutcome outcome;
         try
         {
-            outcome = context.Facts.Health is { Database: "Not connected" }
-                ? throw KeyProbe.NoDatabase()
-                : await new KeyProbe(context.Gateway).RunAsync(DateTimeOffset.UtcNow, settings.KeyExpiryWarnDays, context.Cancellation.Token);
+            if (context.Facts.Health is { Database: "Not connected" })
+            {
+                throw KeyProbe.NoDatabase();
+            }
+
+            outcome = await new KeyProbe(context.Gateway).RunAsync(DateTimeOffset.UtcNow, settings.KeyExpiryWarnDays, context.Cancellation.Token);
         }
         catch (KeyUnverifiedException unverified)
         {

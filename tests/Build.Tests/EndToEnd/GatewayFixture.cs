@@ -59,10 +59,7 @@ public abstract class GatewayFixture
             environment["LITELLM_API_KEY"] = key;
         }
 
-        // A test's own option replaces the default: a repeated option is a settings error.
-        string[] defaults = ["--target=Verify", $"--ca-cert={CaPath}", "--deadline=5"];
-        var given = arguments.Select(argument => argument.Split('=')[0]).ToHashSet();
-        var run = BuildRun.Start([.. defaults.Where(option => !given.Contains(option.Split('=')[0])), .. arguments], environment);
+        var run = BuildRun.Start(BuildRun.WithDefaults(["--target=Verify", $"--ca-cert={CaPath}", "--deadline=5"], arguments), environment);
         AssertNothingLeaked(run, url, key);
         return run;
     }

@@ -23,9 +23,7 @@ public sealed class TailnetTests : GatewayFixture
         environment["RUNNER_TEMP"] = runnerTemp;
         environment["GITHUB_REPOSITORY"] = "Owner/Repo.Name";
         environment["GITHUB_RUN_ID"] = "4242";
-        string[] defaults = ["--tailnet=join", $"--ca-cert={CaPath}", "--deadline=5"];
-        var given = arguments.Select(argument => argument.Split('=')[0]).ToHashSet();
-        var run = BuildRun.Start([.. defaults.Where(option => !given.Contains(option.Split('=')[0])), .. arguments], environment);
+        var run = BuildRun.Start(BuildRun.WithDefaults(["--tailnet=join", $"--ca-cert={CaPath}", "--deadline=5"], arguments), environment);
         AssertNothingLeaked(run, TailnetUrl(port), Canary);
         Assert.That(run.Everything, Does.Not.Contain(OAuthSecret).And.Not.Contain("kCanary123"));
         Assert.That(tailnet.AllArguments, Does.Not.Contain(OAuthSecret), "the OAuth secret reached a command line");

@@ -39,6 +39,13 @@ public sealed class BuildRun
     /// <summary>Everything the run wrote: console, report and step summary.</summary>
     public string Everything => Output + (File.Exists(ReportPath) ? File.ReadAllText(ReportPath) : string.Empty) + StepSummary + JUnit;
 
+    /// <summary>A test's arguments after the defaults it does not give itself: a repeated option is a settings error.</summary>
+    public static string[] WithDefaults(string[] defaults, string[] arguments)
+    {
+        var given = arguments.Select(argument => argument.Split('=')[0]).ToHashSet();
+        return [.. defaults.Where(option => !given.Contains(option.Split('=')[0])), .. arguments];
+    }
+
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
     public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null)
     {
