@@ -38,7 +38,7 @@ internal sealed partial class WorkflowChecks
     /// </summary>
     private static YamlNode? TailnetStep(YamlSequenceNode steps)
     {
-        foreach (var step in steps.Children.OfType<YamlMappingNode>())
+        foreach (var step in StepWalk.StepsOf(steps))
         {
             if (Child(step, "uses") is YamlScalarNode { Value: { } uses } node && AuditRules.IsAction(uses, AuditRules.TailscaleAction))
             {

@@ -37,18 +37,20 @@ internal sealed partial class WorkflowChecks
             CheckHardenRunnerPolicy(name, first!, TailnetStep(steps));
         }
 
-        var publishes = Publishes(steps);
-        foreach (var (step, index) in steps.Children.Select((node, index) => (node as YamlMappingNode, index)).Where(pair => pair.Item1 is not null))
+        var walked = StepWalk.Of(steps);
+        var runnable = walked.Select(item => item.Step).ToList();
+        var publishes = Publishes(runnable);
+        foreach (var (step, container, index) in walked)
         {
-            CheckStep(step!, job, steps, isAction: false, context.Aliases.AtIndex(steps.Start.Index, index));
+            CheckStep(step, job, runnable, isAction: false, context.Aliases.AtIndex(container.Start.Index, index));
             if (publishes)
             {
-                CheckCache(step!);
+                CheckCache(step);
             }
         }
     }
 
-    private void CheckStep(YamlMappingNode step, YamlMappingNode? job, YamlSequenceNode steps, bool isAction, int? aliasLine = null)
+    private void CheckStep(YamlMappingNode step, YamlMappingNode? job, IReadOnlyList<YamlMappingNode> steps, bool isAction, int? aliasLine = null)
     {
         CheckInsecureCommands(Child(step, "env"));
         CheckBotCondition(Child(step, "if"));
@@ -185,7 +187,7 @@ internal sealed partial class WorkflowChecks
         }
     }
 
-    private void CheckArtipacked(YamlMappingNode step, YamlScalarNode uses, YamlSequenceNode steps)
+    private void CheckArtipacked(YamlMappingNode step, YamlScalarNode uses, IReadOnlyList<YamlMappingNode> steps)
     {
         if (!AuditRules.IsAction(uses.Value, AuditRules.CheckoutAction)
             || Child(Child(step, "with"), "persist-credentials") is YamlScalarNode { Value: "false" })
@@ -193,7 +195,7 @@ internal sealed partial class WorkflowChecks
             return;
         }
 
-        var later = steps.Children.SkipWhile(node => !ReferenceEquals(node, step)).Skip(1).OfType<YamlMappingNode>().ToList();
+        var later = steps.SkipWhile(node => !ReferenceEquals(node, step)).Skip(1).ToList();
         if (later.Count == 0)
         {
             return;
@@ -283,7 +285,7 @@ internal sealed partial class WorkflowChecks
     }
 
     /// <summary>A release trigger, a tag push, or a step that publishes.</summary>
-    private bool Publishes(YamlSequenceNode steps)
+    private bool Publishes(IReadOnlyList<YamlMappingNode> steps)
     {
         var triggers = Child(root, "on");
         if (HasTrigger("release") || Child(Child(triggers, "push"), "tags") is not null)
@@ -291,7 +293,7 @@ internal sealed partial class WorkflowChecks
             return true;
         }
 
-        return steps.Children.OfType<YamlMappingNode>().Any(step =>
+        return steps.Any(step =>
             (Text(Child(step, "uses")) is { } uses && ReleaseCaching.Match(ReleaseCaching.Publishers.Keys, uses) is { } publisher
                 && (ReleaseCaching.Publishers[publisher] is not { } pushes || pushes.IsOn(Text(Child(Child(step, "with"), pushes.Input)))))
             || (Text(Child(step, "run")) is { } script && PublishCommand().IsMatch(script)));

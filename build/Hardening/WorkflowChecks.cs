@@ -51,10 +51,11 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
             context.Error(Child(runs, "image")!, AuditRules.UnpinnedUses, $"{image} is not pinned to a digest", "pin the image as docker://image@sha256:<digest>");
         }
 
-        if (Child(runs, "steps") is YamlSequenceNode steps)
+        if (Child(runs, "steps") is YamlSequenceNode)
         {
             CheckOverprovisionedSecrets(runs!);
-            foreach (var step in steps.Children.OfType<YamlMappingNode>())
+            var steps = StepWalk.StepsOf(Child(runs, "steps")).ToList();
+            foreach (var step in steps)
             {
                 CheckStep(step, job: null, steps, isAction: true);
             }
@@ -216,8 +217,7 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
         }
     }
 
-    private static IEnumerable<YamlMappingNode> Steps(YamlMappingNode job) =>
-        (Child(job, "steps") as YamlSequenceNode)?.Children.OfType<YamlMappingNode>() ?? [];
+    private static IEnumerable<YamlMappingNode> Steps(YamlMappingNode job) => StepWalk.StepsOf(Child(job, "steps"));
 
     [GeneratedRegex(@"secrets\.GITHUB_TOKEN|github\.token", RegexOptions.IgnoreCase)]
     private static partial Regex TokenReference();

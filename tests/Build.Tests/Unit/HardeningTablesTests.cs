@@ -79,9 +79,34 @@ public sealed class HardeningTablesTests
     [TestCase("MikeFarah/YQ/sub/dir@v4", "cmd")]
     [TestCase("actions/github-script", "script")]
     [TestCase("addnab/docker-run-action@v3", "options,run")]
+    [TestCase("tibdex/backport@v2", "body_template,head_template,labels_template,title_template")]
+    [TestCase("azure/powershell@v2", "inlineScript")]
+    [TestCase("devorbitus/yq-action-output@v1", "cmd")]
+    [TestCase("roots/issue-closer-action@v1", "issue-close-message,pr-close-message")]
     public void An_action_whose_inputs_are_code_is_a_sink(string uses, string inputs)
     {
         Assert.That(InjectionSinks.Of(uses)?.Inputs, Is.EqualTo(inputs.Split(',')));
+    }
+
+    // One case per family of CodeQL's code-injection models (Hardening/Data/code-injection-sinks.yml).
+    [TestCase("azure/cli", "inlineScript", "run as a script with the job's credentials")]
+    [TestCase("sergeysova/jq-action", "cmd", "run as a shell command")]
+    [TestCase("8398a7/action-slack", "custom_payload", "evaluated as a JavaScript template or expression")]
+    public void CodeQl_models_are_read_from_the_data_file_with_their_family(string action, string input, string reason)
+    {
+        var models = InjectionSinks.CodeQlModels();
+        Assert.That(models, Has.Count.EqualTo(14));
+        Assert.That(models[action].Inputs, Does.Contain(input));
+        Assert.That(models[action].Reason, Is.EqualTo(reason));
+        Assert.That(InjectionSinks.Of($"{action}@v1")?.Reason, Is.EqualTo(reason));
+    }
+
+    [Test]
+    public void A_picked_sink_keeps_its_reason_and_gains_the_models_inputs()
+    {
+        Assert.That(InjectionSinks.Of("actions/github-script@v7")?.Reason, Is.EqualTo("run as JavaScript with the job's token"));
+        Assert.That(InjectionSinks.Of("mikefarah/yq@v4")?.Inputs, Is.EqualTo(new[] { "cmd" }));
+        Assert.That(InjectionSinks.Actions.Keys, Is.SupersetOf(InjectionSinks.Picked.Keys).And.SupersetOf(InjectionSinks.CodeQlModels().Keys));
     }
 
     [TestCase("octo@v1")]
