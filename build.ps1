@@ -34,7 +34,8 @@ for ($i = 0; $i -lt $args.Count; $i++) {
     $arguments.Add($argument)
 }
 
-# As in build.sh, a new .NET SDK or runtime counts as a change: the ReadyToRun copy carries its runtime.
+# As in build.sh, a new .NET SDK or runtime counts as a change (a new compiler; the ReadyToRun copy's code was
+# precompiled against the old runtime).
 # Where .NET lives is noted at build time in .dotnet-root, beside the stamp (both scripts read it).
 function Get-DotnetRoot {
     if ($env:DOTNET_ROOT) { return $env:DOTNET_ROOT }
@@ -57,20 +58,23 @@ function Test-Changed {
     return [bool]($inputs | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
 }
 
-# ReadyToRun, opt-in as in build.sh (VERIFY_READY_TO_RUN=1): a foreground publish of a self-contained composite
-# image into build/bin/r2r-<stamp id>/ (from a fresh build/obj/r2r/), right after a build; Ctrl-C stops it. Never in CI.
+# ReadyToRun, opt-in as in build.sh (VERIFY_READY_TO_RUN=1): a foreground publish of the precompiled program
+# (framework-dependent) into build/bin/r2r-<stamp id>/ (from a fresh build/obj/r2r/), on the first run with it
+# turned on after a build (a failed attempt is not repeated for that build); Ctrl-C stops it. Never in CI.
 function Start-ReadyToRun([string]$id) {
     if ($env:CI -eq 'true' -or $env:GITHUB_ACTIONS -or $env:VERIFY_READY_TO_RUN -ne '1') { return }
-    [Console]::Error.WriteLine('Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 2 minutes, once per change to build/; Ctrl-C stops it.')
+    if (Test-Path (Join-Path $root "build/obj/r2r/failed-$id")) { return }
+    [Console]::Error.WriteLine('Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 30 seconds, once per change to build/; Ctrl-C stops it.')
     $work = Join-Path $root 'build/obj/r2r'
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
     New-Item -ItemType Directory -Force -Path $work | Out-Null
     $target = Join-Path $root "build/bin/r2r-$id"
-    & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained true `
-        -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" `
+    & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
+        -p:PublishReadyToRun=true "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" `
         "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
     if ($LASTEXITCODE -ne 0) {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
+        New-Item -ItemType File -Force -Path (Join-Path $work "failed-$id") | Out-Null
         [Console]::Error.WriteLine('The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs.')
     }
 }
@@ -78,7 +82,7 @@ function Start-ReadyToRun([string]$id) {
 if (Test-Changed) {
     [Console]::Error.WriteLine('Building the build program (build/)...')
     Remove-Item $stamp -ErrorAction SilentlyContinue
-    $log = & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet 2>&1
+    $log = & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers 2>&1
     if ($LASTEXITCODE -ne 0) {
         $log | Where-Object { "$_" -match 'error|Error' } | Sort-Object -Unique | ForEach-Object { [Console]::Error.WriteLine("$_") }
         [Console]::Error.WriteLine('Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.ps1 again.')
@@ -88,7 +92,6 @@ if (Test-Changed) {
     $id = "$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())-$PID-$(Get-Random)"
     Set-Content -Path (Join-Path $out '.dotnet-root') -Value (Get-DotnetRoot)
     Set-Content -Path $stamp -Value $id
-    Start-ReadyToRun $id
 }
 
 # The program's usage lines and fixes name the script that ran it.
@@ -96,10 +99,9 @@ $env:VERIFY_SCRIPT = './build.ps1'
 
 if ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
     $r2r = Join-Path $root "build/bin/r2r-$id"
-    $program = Join-Path $r2r $(if ($env:OS -eq 'Windows_NT') { 'Build.exe' } else { 'Build' })
-    if ((Test-Path (Join-Path $r2r '.complete')) -and (Test-Path $program)) {
-        & $program @arguments
-        exit $LASTEXITCODE
+    if (-not (Test-Path (Join-Path $r2r '.complete'))) { Start-ReadyToRun $id }
+    if ((Test-Path (Join-Path $r2r '.complete')) -and (Test-Path (Join-Path $r2r 'Build.dll'))) {
+        $dll = Join-Path $r2r 'Build.dll'
     }
 }
 

@@ -23,9 +23,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # What "changed" means: an input of the build program newer than the stamp, or a new .NET SDK or runtime
-# (the ReadyToRun copy carries the runtime it was built with, and must not keep an old one, with its
-# security fixes missing, after the machine's .NET is updated). Where that .NET lives is found once, at
-# build time (a symbolic link to resolve), and kept beside the stamp in .dotnet-root.
+# (the program is compiled again by the new SDK, and the ReadyToRun copy's precompiled code, made against the
+# old runtime, is made again). Where that .NET lives is found once, at build time (a symbolic link to
+# resolve), and kept beside the stamp in .dotnet-root.
 changed() {
   [[ ! -f "$dll" || ! -f "$stamp" ]] && return 0
   local dotnet_root="" path sub
@@ -61,23 +61,25 @@ dotnet_root() {
   printf '%s\n' "${DOTNET_ROOT:-${path%/*}}"
 }
 
-# ReadyToRun, opt-in (VERIFY_READY_TO_RUN=1; see README, Performance): right after a build, in the foreground so
-# Ctrl-C stops it and nothing keeps running after the command returns, `dotnet publish` (at most 15 min) compiles
-# the program and its .NET runtime into one self-contained composite image in build/bin/r2r-<stamp id>/ (about
-# 130 MB); a warm run starts it once it is complete (.complete is written last, after the copy has started once)
-# and belongs to the current stamp. Never in CI (a runner runs once). Its restore (for this machine's runtime)
-# starts afresh in build/obj/r2r/ with its own lock file, so packages.lock.json is never rewritten.
+# ReadyToRun, opt-in (VERIFY_READY_TO_RUN=1; see docs/performance.md): on the first run with it turned on after a
+# build (a failed attempt is not repeated for that build), in the foreground so Ctrl-C stops it and nothing keeps running after the command returns, `dotnet publish` (at most 15 min)
+# precompiles the program and its libraries (framework-dependent: the machine's .NET runs it) into
+# build/bin/r2r-<stamp id>/ (about 35 MB); a warm run starts it once it is complete (.complete is written last,
+# after the copy has started once) and belongs to the current stamp. Never in CI (a runner runs once). Its
+# restore (for this machine's runtime) starts afresh in build/obj/r2r/ with its own lock file, so
+# packages.lock.json is never rewritten.
 ready_to_run() {
   [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-0}" != "1" ]] && return 0
   local id="$1" target="$root/build/bin/r2r-$1" limit=()
+  [[ -f "$root/build/obj/r2r/failed-$id" ]] && return 0
   command -v timeout >/dev/null 2>&1 && limit=(timeout 900)
-  echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 2 minutes, once per change to build/; Ctrl-C stops it." >&2
+  echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 30 seconds, once per change to build/; Ctrl-C stops it." >&2
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
-  nice -n 10 ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained true \
-    -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
+  nice -n 10 ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
+    -p:PublishReadyToRun=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
     -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
-    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || { rm -rf "$target"; echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2; }
+    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || { rm -rf "$target"; : >"$root/build/obj/r2r/failed-$id"; echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2; }
 }
 
 if changed; then
@@ -86,7 +88,7 @@ if changed; then
   log="$(mktemp)"
   interrupted=0
   trap 'interrupted=1' INT TERM
-  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet >"$log" 2>&1; then
+  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet --disable-build-servers >"$log" 2>&1; then
     if [[ $interrupted == 1 ]]; then
       rm -f "$log"
       echo "Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.sh again." >&2
@@ -103,7 +105,6 @@ if changed; then
   id="$(date +%s)-$$-$RANDOM"
   dotnet_root >"$out/.dotnet-root"
   echo "$id" >"$stamp"
-  ready_to_run "$id"
 fi
 
 # The program's usage lines and fixes name the script that ran it.
@@ -111,7 +112,8 @@ export VERIFY_SCRIPT=./build.sh
 
 if [[ -s "$stamp" ]]; then
   read -r id <"$stamp" || true
-  [[ -f "$root/build/bin/r2r-$id/.complete" && -x "$root/build/bin/r2r-$id/Build" ]] && exec "$root/build/bin/r2r-$id/Build" "$@"
+  [[ ! -f "$root/build/bin/r2r-$id/.complete" ]] && ready_to_run "$id"
+  [[ -f "$root/build/bin/r2r-$id/.complete" && -f "$root/build/bin/r2r-$id/Build.dll" ]] && dll="$root/build/bin/r2r-$id/Build.dll"
 fi
 
 exec dotnet "$dll" "$@"

@@ -9,6 +9,7 @@ namespace Build.Tests.EndToEnd;
 /// same exit codes and output, one shared stamp, and a first build as quiet from either.
 /// </summary>
 [TestFixture]
+[Order(3)]
 public sealed partial class BootstrapTests
 {
     private StandInServer _gateway = null!;
@@ -58,110 +59,6 @@ public sealed partial class BootstrapTests
         if (concrete.Any(argument => argument.StartsWith("--report=", StringComparison.Ordinal)))
         {
             Assert.That(File.Exists(Path.Combine(folder, "report.json")), Is.True);
-        }
-    }
-
-    [Test]
-    public void One_stamp_serves_both_scripts_and_the_first_build_is_quiet_from_either()
-    {
-        // An input changes: the next run from either script builds once, saying only that it does.
-        File.SetLastWriteTimeUtc(Repository.PathOf("build/Program.cs"), DateTime.UtcNow);
-        var first = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1");
-        var second = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false);
-
-        Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
-        Assert.That(first.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
-        Assert.That(first.Output, Does.Not.Contain("MSBuild").And.Not.Contain("Determining projects").And.Not.Contain("->"));
-        Assert.That(second.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
-
-        File.SetLastWriteTimeUtc(Repository.PathOf("build/Program.cs"), DateTime.UtcNow);
-        var third = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false);
-        var fourth = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1");
-        Assert.That(third.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
-        Assert.That(fourth.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
-    }
-
-    [Test]
-    public void A_new_dotnet_or_a_deleted_input_rebuilds_from_either_script()
-    {
-        var warm = BuildRun.Start(["--version"], withReport: false);
-        Assert.That(warm.ExitCode, Is.EqualTo(0), warm.ToString());
-        var realRoot = File.ReadAllText(Repository.PathOf("build/bin/cake/.dotnet-root")).Trim();
-        Assert.That(File.Exists(Path.Combine(realRoot, "dotnet")) || File.Exists(Path.Combine(realRoot, "dotnet.exe")), Is.True, $"{realRoot} is not where dotnet lives");
-
-        // A stand-in for the machine's .NET, its folders older than the stamp: nothing to do.
-        var fake = Directory.CreateTempSubdirectory("dotnet-root-").FullName;
-        var sdk = Directory.CreateDirectory(Path.Combine(fake, "sdk")).FullName;
-        var runtime = Directory.CreateDirectory(Path.Combine(fake, "shared", "Microsoft.NETCore.App")).FullName;
-        void PointAtFake()
-        {
-            Directory.SetLastWriteTimeUtc(sdk, DateTime.UtcNow.AddDays(-30));
-            Directory.SetLastWriteTimeUtc(runtime, DateTime.UtcNow.AddDays(-30));
-            File.WriteAllText(Repository.PathOf("build/bin/cake/.dotnet-root"), fake + "\n");
-        }
-
-        PointAtFake();
-        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Not.Contain("Building"));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1").StandardError, Does.Not.Contain("Building"));
-
-        // A new SDK, then a new runtime: the next run of either script rebuilds, and notes the real .NET again.
-        Directory.SetLastWriteTimeUtc(sdk, DateTime.UtcNow.AddMinutes(1));
-        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Contain("Building the build program"));
-        Assert.That(File.ReadAllText(Repository.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
-        PointAtFake();
-        Directory.SetLastWriteTimeUtc(runtime, DateTime.UtcNow.AddMinutes(1));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1").StandardError, Does.Contain("Building the build program"));
-        Assert.That(File.ReadAllText(Repository.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
-
-        // A file deleted from a nested folder of build/ changes only that folder: still a change.
-        var scratch = Repository.PathOf("build/Tasks/deleted-input.tmp");
-        File.WriteAllText(scratch, "x");
-        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Contain("Building the build program"));
-        Thread.Sleep(1100);
-        File.Delete(scratch);
-        Assert.That(BuildRun.Start(["--version"], withReport: false).StandardError, Does.Contain("Building the build program"));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1").StandardError, Does.Not.Contain("Building"));
-        Directory.Delete(fake, recursive: true);
-    }
-
-    [Test]
-    public void A_ReadyToRun_copy_is_opt_in_made_in_the_foreground_and_used_by_both_scripts()
-    {
-        var lockFile = File.ReadAllText(Repository.PathOf("build/packages.lock.json"));
-        File.SetLastWriteTimeUtc(Repository.PathOf("build/Program.cs"), DateTime.UtcNow);
-        var local = new Dictionary<string, string> { ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty };
-
-        // By default nothing more than the build: no publish, no copy, nothing left running.
-        var plain = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = string.Empty }, withReport: false);
-        Assert.That(plain.StandardError, Does.Contain("Building the build program").And.Not.Contain("ReadyToRun"), plain.ToString());
-        Assert.That(plain.StandardOutput, Does.Contain("build program: JIT-compiled (cake/Build.dll)"));
-        Assert.That(Directory.GetDirectories(Repository.PathOf("build/bin"), "r2r-*"), Is.Empty);
-        Assert.That(System.Diagnostics.Process.GetProcesses().Where(process => SafeCommandLine(process).Contains("ReadyToRunStamp", StringComparison.Ordinal)), Is.Empty, "a publish was left running");
-
-        File.SetLastWriteTimeUtc(Repository.PathOf("build/Program.cs"), DateTime.UtcNow);
-        var cold = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = "1" }, withReport: false, timeout: TimeSpan.FromMinutes(16));
-
-        Assert.That(cold.ExitCode, Is.EqualTo(0), cold.ToString());
-        Assert.That(cold.StandardError, Does.Contain("Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1)").And.Contain("Ctrl-C stops it"));
-        var id = File.ReadAllText(Repository.PathOf("build/bin/cake/.built")).Trim();
-        Assert.That(File.Exists(Repository.PathOf($"build/bin/r2r-{id}/.complete")), Is.True, File.Exists(Repository.PathOf("build/obj/r2r/publish.log")) ? File.ReadAllText(Repository.PathOf("build/obj/r2r/publish.log")) : "no publish log");
-        Assert.That(cold.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), "the run that made the copy uses it");
-        var warmSh = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false);
-        var warmPs = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false, script: "build.ps1");
-        Assert.That(warmSh.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), warmSh.ToString());
-        Assert.That(warmPs.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), warmPs.ToString());
-        Assert.That(File.ReadAllText(Repository.PathOf("build/packages.lock.json")), Is.EqualTo(lockFile), "the publish must not rewrite the committed lock file");
-    }
-
-    private static string SafeCommandLine(System.Diagnostics.Process process)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{process.Id}/cmdline");
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return string.Empty;
         }
     }
 

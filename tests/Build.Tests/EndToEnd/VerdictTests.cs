@@ -10,6 +10,7 @@ namespace Build.Tests.EndToEnd;
 /// summary agree.
 /// </summary>
 [TestFixture]
+[Order(5)]
 public sealed class VerdictTests : GatewayFixture
 {
     private const string Chat = """{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"pong"}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";

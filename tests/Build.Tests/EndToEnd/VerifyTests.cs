@@ -4,6 +4,7 @@ using LiteLlmStandIn;
 namespace Build.Tests.EndToEnd;
 
 [TestFixture]
+[Order(4)]
 public sealed class VerifyTests : GatewayFixture
 {
     [Test]

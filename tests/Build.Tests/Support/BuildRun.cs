@@ -47,21 +47,23 @@ public sealed class BuildRun
     }
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null)
     {
+        // repository: another copy of the repository (RepositoryCopy) whose scripts run instead of the checkout's.
+        var root = repository ?? Repository.Root;
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         // build.ps1 runs under the PowerShell of the repository's tool manifest, as -File from another shell.
         // command: another program that runs the build (a workflow step's shell, say), with its arguments.
-        var start = new ProcessStartInfo(command?[0] ?? (script == "build.ps1" ? "dotnet" : Repository.PathOf(script)))
+        var start = new ProcessStartInfo(command?[0] ?? (script == "build.ps1" ? "dotnet" : Path.Combine(root, script)))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Repository.Root,
+            WorkingDirectory = workingDirectory ?? root,
         };
         if (script == "build.ps1")
         {
-            foreach (var argument in new[] { "pwsh", "-NoProfile", "-File", Repository.PathOf(script) })
+            foreach (var argument in new[] { "pwsh", "-NoProfile", "-File", Path.Combine(root, script) })
             {
                 start.ArgumentList.Add(argument);
             }

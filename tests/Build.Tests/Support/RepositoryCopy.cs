@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace Build.Tests.Support;
+
+/// <summary>
+/// A copy of the repository's files (tracked and new, as git lists them; no bin/ or obj/) in a temporary folder,
+/// for tests that change build inputs or rebuild the program: the checkout under test is never written, and the
+/// other end-to-end tests, which run the checkout's program in parallel, never see a rebuild.
+/// </summary>
+public sealed class RepositoryCopy : IDisposable
+{
+    private RepositoryCopy(string root) => Root = root;
+
+    public string Root { get; }
+
+    public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    public static RepositoryCopy Create()
+    {
+        var root = Directory.CreateTempSubdirectory("verify-repository-").FullName;
+        var list = new ProcessStartInfo("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var git = Process.Start(list)!;
+        var files = git.StandardOutput.ReadToEnd().Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        if (!git.WaitForExit(TimeSpan.FromSeconds(30)) || git.ExitCode != 0)
+        {
+            throw new InvalidOperationException("git ls-files failed in the repository");
+        }
+
+        foreach (var file in files)
+        {
+            var source = Repository.PathOf(file);
+            if (!File.Exists(source))
+            {
+                continue; // deleted in the work tree, not yet in git
+            }
+
+            var target = Path.Combine(root, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+            File.SetUnixFileMode(target, File.GetUnixFileMode(source));
+        }
+
+        return new RepositoryCopy(root);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process the test started may still hold a file for a moment; the temp folder is cleaned later.
+        }
+    }
+}
