@@ -32,7 +32,14 @@ public sealed class ModelSweep(GatewayClient client)
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return new ModelResult(model, null, Failure.Of(FailureClass.SweepBudget, $"{model} was not reached within the sweep budget of {seconds} s"));
+                return NotReached(model, seconds);
+            }
+
+            // A slot freed by a model the budget cut off can reach a waiting model just as the budget ends: nothing was sent.
+            if (sweep.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                slots.Release();
+                return NotReached(model, seconds);
             }
 
             try
@@ -54,6 +61,9 @@ public sealed class ModelSweep(GatewayClient client)
             }
         }));
     }
+
+    private static ModelResult NotReached(string model, string seconds) =>
+        new(model, null, Failure.Of(FailureClass.SweepBudget, $"{model} was not reached within the sweep budget of {seconds} s"));
 
     private static bool IsCancellation(Exception exception) =>
         exception is OperationCanceledException || (exception is CheckFailedException failed && failed.Failure.Id == FailureClass.Cancelled.Id);

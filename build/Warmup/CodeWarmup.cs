@@ -23,11 +23,41 @@ public static class CodeWarmup
     /// <summary>Options after which no check runs: nothing to warm.</summary>
     private static readonly string[] NoCheckOptions = ["--tree", "--help", "-h", "-?", "--version", "--description", "--dryrun", "--noop", "--whatif", "--info"];
 
-    /// <summary>Worth it only with a spare core, when the run will check something, and when not switched off.</summary>
+    /// <summary>Targets whose run reaches the gateway probes (Verify is the default): the only runs the warm-up helps.</summary>
+    private static readonly string[] ProbingTargets = ["Verify", "Default", "Summary", "HealthCheck", "KeyCheck", "ChatSmoke"];
+
+    /// <summary>
+    /// Worth it only with a spare core, when the run will probe the gateway, and when not switched off. A run of
+    /// Harden or ConnectTailnet alone probes nothing: warming the probes there only costs CPU (about 350 ms).
+    /// </summary>
     public static bool ShouldRun(IReadOnlyCollection<string> args, int processorCount, string? switchValue) =>
         processorCount > 1
         && switchValue != "0"
-        && !args.Any(argument => NoCheckOptions.Contains(argument.Split('=', 2)[0], StringComparer.OrdinalIgnoreCase));
+        && !args.Any(argument => NoCheckOptions.Contains(argument.Split('=', 2)[0], StringComparer.OrdinalIgnoreCase))
+        && TargetsOf(args).Any(target => ProbingTargets.Contains(target, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>The targets named by --target=X, --target X or -t X; Verify when none is named.</summary>
+    private static List<string> TargetsOf(IReadOnlyCollection<string> args)
+    {
+        var list = args.ToList();
+        var targets = new List<string>();
+        for (var index = 0; index < list.Count; index++)
+        {
+            var (name, value) = list[index].Split('=', 2) is [var before, var after] ? (before, (string?)after) : (list[index], null);
+            if (!name.Equals("--target", StringComparison.OrdinalIgnoreCase) && !name.Equals("-t", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            value ??= index + 1 < list.Count ? list[index + 1] : null;
+            if (value is not null)
+            {
+                targets.Add(value);
+            }
+        }
+
+        return targets.Count > 0 ? targets : ["Verify"];
+    }
 
     /// <summary>Starts the warm-up on a background thread (it never keeps the process alive); false when not worth it.</summary>
     public static bool StartIfUseful(IReadOnlyCollection<string> args)

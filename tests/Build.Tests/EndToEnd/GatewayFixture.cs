@@ -51,6 +51,9 @@ public abstract class GatewayFixture
     protected BuildRun Verify(StandInServer gateway, params string[] arguments) =>
         Verify(gateway.BaseUrl.AbsoluteUri, Canary, arguments);
 
+    /// <summary>Whether this fixture's Verify runs keep the warm-up (BuildRun turns it off unless asked).</summary>
+    protected virtual bool WarmUp => false;
+
     protected BuildRun Verify(string url, string? key, params string[] arguments)
     {
         var environment = new Dictionary<string, string> { ["LITELLM_URL"] = url };
@@ -59,7 +62,7 @@ public abstract class GatewayFixture
             environment["LITELLM_API_KEY"] = key;
         }
 
-        var run = BuildRun.Start(BuildRun.WithDefaults(["--target=Verify", $"--ca-cert={CaPath}", "--deadline=5"], arguments), environment);
+        var run = BuildRun.Start(BuildRun.WithDefaults(["--target=Verify", $"--ca-cert={CaPath}", "--deadline=5"], arguments), environment, warmup: WarmUp);
         AssertNothingLeaked(run, url, key);
         return run;
     }

@@ -19,6 +19,7 @@ public sealed class RebuildTests
         _copy = RepositoryCopy.Create();
         var first = BuildRun.Start(["--version"], withReport: false, timeout: TimeSpan.FromMinutes(5), repository: _copy.Root);
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
+        Assert.That(first.StandardError, Does.Not.Contain("Building"), "the copy starts with the checkout's program");
     }
 
     [OneTimeTearDown]
@@ -76,11 +77,15 @@ public sealed class RebuildTests
         Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: _copy.Root).StandardError, Does.Contain("Building the build program"));
         Assert.That(File.ReadAllText(_copy.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
 
-        // A file deleted from a nested folder of build/ changes only that folder: still a change.
+        // A file deleted from a nested folder of build/ changes only that folder: still a change. The file was
+        // there at the last build (its folder and it older than the stamp).
         var scratch = _copy.PathOf("build/Tasks/deleted-input.tmp");
         File.WriteAllText(scratch, "x");
-        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: _copy.Root).StandardError, Does.Contain("Building the build program"));
-        Thread.Sleep(1100);
+        var stamp = _copy.PathOf("build/bin/cake/.built");
+        File.SetLastWriteTimeUtc(scratch, DateTime.UtcNow.AddSeconds(-10));
+        Directory.SetLastWriteTimeUtc(Path.GetDirectoryName(scratch)!, DateTime.UtcNow.AddSeconds(-10));
+        File.SetLastWriteTimeUtc(stamp, DateTime.UtcNow.AddSeconds(-5));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: _copy.Root).StandardError, Does.Not.Contain("Building"), "no change yet");
         File.Delete(scratch);
         Assert.That(BuildRun.Start(["--version"], withReport: false, repository: _copy.Root).StandardError, Does.Contain("Building the build program"));
         Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: _copy.Root).StandardError, Does.Not.Contain("Building"));

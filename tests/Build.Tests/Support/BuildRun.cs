@@ -9,6 +9,20 @@ public sealed class BuildRun
     private static readonly string[] InheritedSettings =
         ["LITELLM_URL", "LITELLM_HOST", "LITELLM_PORT", "LITELLM_API_KEY", "LITELLM_MODEL", "LITELLM_CA_CERT", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "CI", "RUNNER_TEMP"];
 
+    /// <summary>
+    /// The PowerShell of the repository's tool manifest (.config/dotnet-tools.json), started as `dotnet pwsh.dll` from
+    /// the NuGet packages folder as an installed pwsh starts (`dotnet pwsh` would first load the SDK to find the tool);
+    /// "pwsh" through the dotnet tool when it is not there.
+    /// </summary>
+    private static readonly Lazy<string> PowerShell = new(() =>
+    {
+        var manifest = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Repository.PathOf(".config/dotnet-tools.json")));
+        var version = (string?)manifest["tools"]?["powershell"]?["version"];
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var dll = Path.Combine(packages, "powershell", version ?? "none", "tools", "net10.0", "any", OperatingSystem.IsWindows() ? "win" : "unix", "pwsh.dll");
+        return File.Exists(dll) ? dll : "pwsh";
+    });
+
     private static readonly Lazy<Json.Schema.JsonSchema> ReportSchema = new(() => Json.Schema.JsonSchema.FromText(File.ReadAllText(Repository.PathOf("docs/report.schema.json"))));
 
     public required int ExitCode { get; init; }
@@ -47,7 +61,7 @@ public sealed class BuildRun
     }
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null, bool warmup = false)
     {
         // repository: another copy of the repository (RepositoryCopy) whose scripts run instead of the checkout's.
         var root = repository ?? Repository.Root;
@@ -63,7 +77,7 @@ public sealed class BuildRun
         };
         if (script == "build.ps1")
         {
-            foreach (var argument in new[] { "pwsh", "-NoProfile", "-File", Path.Combine(root, script) })
+            foreach (var argument in new[] { PowerShell.Value, "-NoProfile", "-NonInteractive", "-File", Path.Combine(root, script) })
             {
                 start.ArgumentList.Add(argument);
             }
@@ -93,8 +107,18 @@ public sealed class BuildRun
         start.Environment["GITHUB_STEP_SUMMARY"] = Path.Combine(work, "step-summary.md");
         start.Environment["NO_COLOR"] = "1";
 
-        // No background ReadyToRun publish under test: one test turns it on and waits for it.
+        // No ReadyToRun publish under test: one test turns it on and waits for it.
         start.Environment["VERIFY_READY_TO_RUN"] = "0";
+
+        // The warm-up trades CPU on the spare core for time on the main one; with fixtures in parallel there is no
+        // spare core, so it runs only where a test asks for it (warmup: true) to show it changes nothing.
+        if (!warmup)
+        {
+            start.Environment["VERIFY_WARMUP"] = "0";
+        }
+
+        start.Environment["POWERSHELL_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["POWERSHELL_UPDATECHECK"] = "Off";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

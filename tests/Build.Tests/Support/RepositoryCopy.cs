@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace Build.Tests.Support;
 
 /// <summary>
-/// A copy of the repository's files (tracked and new, as git lists them; no bin/ or obj/) in a temporary folder,
-/// for tests that change build inputs or rebuild the program: the checkout under test is never written, and the
-/// other end-to-end tests, which run the checkout's program in parallel, never see a rebuild.
+/// A copy of the repository's files (tracked and new, as git lists them) in a temporary folder, with the program
+/// the checkout's build.sh built (build/bin/cake, its stamp made newer than every input), for tests that change
+/// build inputs or rebuild the program: the checkout under test is never written, and the other end-to-end tests,
+/// which run the checkout's program in parallel, never see a rebuild.
 /// </summary>
 public sealed class RepositoryCopy : IDisposable
 {
@@ -45,6 +46,16 @@ public sealed class RepositoryCopy : IDisposable
             File.SetUnixFileMode(target, File.GetUnixFileMode(source));
         }
 
+        // The built program, as build.sh left it (WarmBuild built it first); the copy starts warm.
+        var program = Repository.PathOf("build/bin/cake");
+        foreach (var file in Directory.EnumerateFiles(program, "*", SearchOption.AllDirectories).Where(file => !file.Contains("/.audit-cache/", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(root, Path.GetRelativePath(Repository.Root, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        File.SetLastWriteTimeUtc(Path.Combine(root, "build/bin/cake/.built"), DateTime.UtcNow.AddSeconds(1));
         return new RepositoryCopy(root);
     }
 

@@ -28,6 +28,9 @@ public sealed class CodeWarmupTests
     [TestCase("--target=Verify")]
     [TestCase("--target=ChatSmoke", "--exclusive")]
     [TestCase("--litellm-url=http://127.0.0.1:4000")]
+    [TestCase("--target", "healthcheck")]
+    [TestCase("-t", "Summary")]
+    [TestCase("--target=Harden", "--target=KeyCheck")]
     public void Runs_with_a_spare_core_when_a_check_will_run(params string[] args) =>
         Assert.That(CodeWarmup.ShouldRun(args, processorCount: 2, switchValue: null), Is.True);
 
@@ -41,6 +44,13 @@ public sealed class CodeWarmupTests
     [TestCase("--TREE")]
     public void Stays_out_of_runs_that_check_nothing(string option) =>
         Assert.That(CodeWarmup.ShouldRun(["--target=Verify", option], processorCount: 2, switchValue: null), Is.False);
+
+    [TestCase("--target=Harden", "--exclusive")]
+    [TestCase("--target=Harden")]
+    [TestCase("--TARGET", "ConnectTailnet")]
+    [TestCase("-t", "harden")]
+    public void Stays_out_of_runs_that_probe_no_gateway(params string[] args) =>
+        Assert.That(CodeWarmup.ShouldRun(args, processorCount: 2, switchValue: null), Is.False);
 
     [Test]
     public void Stays_out_on_one_core_and_when_switched_off()

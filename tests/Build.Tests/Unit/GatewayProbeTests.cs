@@ -63,14 +63,16 @@ public sealed class GatewayProbeTests
         Assert.That(gateway.Requests.Last().Authorization, Is.EqualTo($"Bearer {Key}"));
     }
 
-    [TestCase(LivelinessMode.HtmlPage, "not-gateway", "/health/liveliness answered 200 with a body that is not JSON")]
-    [TestCase(LivelinessMode.HugeBody, "body-too-large", "The answer was larger than 1 MiB")]
-    [TestCase(LivelinessMode.Redirect, "redirect", "/health/liveliness answered 307 redirecting to https://login.example.com")]
-    [TestCase(LivelinessMode.ServerError, "not-gateway", "/health/liveliness answered 502 with an HTML page")]
-    public async Task Odd_liveliness_answers_are_classified(LivelinessMode mode, string failure, string reason)
+    // A 502 is retried until the deadline, so its case has a short one; the others fail on the first answer, and a
+    // long deadline keeps a slow machine from turning them into timeouts.
+    [TestCase(LivelinessMode.HtmlPage, "not-gateway", "/health/liveliness answered 200 with a body that is not JSON", 10)]
+    [TestCase(LivelinessMode.HugeBody, "body-too-large", "The answer was larger than 1 MiB", 10)]
+    [TestCase(LivelinessMode.Redirect, "redirect", "/health/liveliness answered 307 redirecting to https://login.example.com", 10)]
+    [TestCase(LivelinessMode.ServerError, "not-gateway", "/health/liveliness answered 502 with an HTML page", 1.5)]
+    public async Task Odd_liveliness_answers_are_classified(LivelinessMode mode, string failure, string reason, double deadline)
     {
         await using var gateway = await StartAsync(new StandInOptions { Liveliness = mode });
-        using var client = Client(gateway.BaseUrl, deadline: 1);
+        using var client = Client(gateway.BaseUrl, deadline: deadline);
 
         var result = Fails(() => new HealthProbe(client).RunAsync("/health/liveliness", false, CancellationToken.None));
 
@@ -119,14 +121,15 @@ public sealed class GatewayProbeTests
         Assert.That(outcome.Detail, Does.EndWith(", streamed)"));
     }
 
-    [TestCase("reasoning", false, "empty-content", "reasoning returned empty content with finish_reason \"length\" at max_tokens=16")]
-    [TestCase("boom", false, "server-error", "/v1/chat/completions answered 500: litellm.InternalServerError: upstream connection reset")]
-    [TestCase("broken-stream", true, "stream-broken", "The stream carried an error: litellm.APIConnectionError: upstream closed")]
-    [TestCase("rate-limited", false, "rate-limited", null)]
-    public async Task Chat_failures_are_classified_with_the_gateways_words(string model, bool stream, string failure, string? reason)
+    // rate-limited and boom are retried until the deadline (short); the others fail on the first answer (long).
+    [TestCase("reasoning", false, "empty-content", "reasoning returned empty content with finish_reason \"length\" at max_tokens=16", 10)]
+    [TestCase("boom", false, "server-error", "/v1/chat/completions answered 500: litellm.InternalServerError: upstream connection reset", 1)]
+    [TestCase("broken-stream", true, "stream-broken", "The stream carried an error: litellm.APIConnectionError: upstream closed", 10)]
+    [TestCase("rate-limited", false, "rate-limited", null, 1)]
+    public async Task Chat_failures_are_classified_with_the_gateways_words(string model, bool stream, string failure, string? reason, double deadline)
     {
         await using var gateway = await StartAsync();
-        using var client = Client(gateway.BaseUrl, deadline: 1);
+        using var client = Client(gateway.BaseUrl, deadline: deadline);
 
         var result = Fails(() => new ChatProbe(client).RunAsync(model, 16, stream, CancellationToken.None));
 
