@@ -4,53 +4,79 @@ namespace Build.Tests.EndToEnd;
 
 /// <summary>
 /// When build.sh and build.ps1 build the program: a changed input, a new .NET, a deleted file, the opt-in ReadyToRun
-/// copy. Each case changes build inputs, so they run in a copy of the repository (RepositoryCopy), one after the
-/// other; the checkout under test is never written.
+/// copy. Each case changes build inputs, so each fixture works in its own copy of the repository (RepositoryCopy),
+/// and the three run in parallel; the checkout under test is never written.
 /// </summary>
-[TestFixture]
-[Order(1)]
-public sealed class RebuildTests
+public abstract class RebuildFixture
 {
-    private RepositoryCopy _copy = null!;
+    protected RepositoryCopy Copy { get; private set; } = null!;
 
     [OneTimeSetUp]
-    public void Copy()
+    public void MakeCopy()
     {
-        _copy = RepositoryCopy.Create();
-        var first = BuildRun.Start(["--version"], withReport: false, timeout: TimeSpan.FromMinutes(5), repository: _copy.Root);
+        Copy = RepositoryCopy.Create();
+        var first = BuildRun.Start(["--version"], withReport: false, timeout: TimeSpan.FromMinutes(5), repository: Copy.Root);
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
         Assert.That(first.StandardError, Does.Not.Contain("Building"), "the copy starts with the checkout's program");
     }
 
     [OneTimeTearDown]
-    public void Remove() => _copy.Dispose();
+    public void Remove() => Copy.Dispose();
+
+    protected static string SafeCommandLine(System.Diagnostics.Process process)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{process.Id}/cmdline");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    protected static long SizeOf(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
+}
+
+/// <summary>One stamp for both scripts; a first build as quiet from either.</summary>
+[TestFixture]
+[Order(1)]
+public sealed class StampTests : RebuildFixture
+{
 
     [Test]
     public void One_stamp_serves_both_scripts_and_the_first_build_is_quiet_from_either()
     {
         // An input changes: the next run from either script builds once, saying only that it does.
-        File.SetLastWriteTimeUtc(_copy.PathOf("build/Program.cs"), DateTime.UtcNow);
-        var first = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1", repository: _copy.Root);
-        var second = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: _copy.Root);
+        File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
+        var first = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1", repository: Copy.Root);
+        var second = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: Copy.Root);
 
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
         Assert.That(first.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
         Assert.That(first.Output, Does.Not.Contain("MSBuild").And.Not.Contain("Determining projects").And.Not.Contain("->"));
         Assert.That(second.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
 
-        File.SetLastWriteTimeUtc(_copy.PathOf("build/Program.cs"), DateTime.UtcNow);
-        var third = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: _copy.Root);
-        var fourth = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1", repository: _copy.Root);
+        File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
+        var third = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: Copy.Root);
+        var fourth = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1", repository: Copy.Root);
         Assert.That(third.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
         Assert.That(fourth.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
     }
+}
 
+/// <summary>A new .NET SDK or runtime, or a deleted input, is a change.</summary>
+[TestFixture]
+[Order(1)]
+public sealed class ChangeTests : RebuildFixture
+{
     [Test]
     public void A_new_dotnet_or_a_deleted_input_rebuilds_from_either_script()
     {
-        var warm = BuildRun.Start(["--version"], withReport: false, repository: _copy.Root);
+        var warm = BuildRun.Start(["--version"], withReport: false, repository: Copy.Root);
         Assert.That(warm.ExitCode, Is.EqualTo(0), warm.ToString());
-        var realRoot = File.ReadAllText(_copy.PathOf("build/bin/cake/.dotnet-root")).Trim();
+        var realRoot = File.ReadAllText(Copy.PathOf("build/bin/cake/.dotnet-root")).Trim();
         Assert.That(File.Exists(Path.Combine(realRoot, "dotnet")) || File.Exists(Path.Combine(realRoot, "dotnet.exe")), Is.True, $"{realRoot} is not where dotnet lives");
 
         // A stand-in for the machine's .NET, its folders older than the stamp: nothing to do.
@@ -61,89 +87,80 @@ public sealed class RebuildTests
         {
             Directory.SetLastWriteTimeUtc(sdk, DateTime.UtcNow.AddDays(-30));
             Directory.SetLastWriteTimeUtc(runtime, DateTime.UtcNow.AddDays(-30));
-            File.WriteAllText(_copy.PathOf("build/bin/cake/.dotnet-root"), fake + "\n");
+            File.WriteAllText(Copy.PathOf("build/bin/cake/.dotnet-root"), fake + "\n");
         }
 
         PointAtFake();
-        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: _copy.Root).StandardError, Does.Not.Contain("Building"));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: _copy.Root).StandardError, Does.Not.Contain("Building"));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: Copy.Root).StandardError, Does.Not.Contain("Building"));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: Copy.Root).StandardError, Does.Not.Contain("Building"));
 
         // A new SDK, then a new runtime: the next run of either script rebuilds, and notes the real .NET again.
         Directory.SetLastWriteTimeUtc(sdk, DateTime.UtcNow.AddMinutes(1));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: _copy.Root).StandardError, Does.Contain("Building the build program"));
-        Assert.That(File.ReadAllText(_copy.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: Copy.Root).StandardError, Does.Contain("Building the build program"));
+        Assert.That(File.ReadAllText(Copy.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
         PointAtFake();
         Directory.SetLastWriteTimeUtc(runtime, DateTime.UtcNow.AddMinutes(1));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: _copy.Root).StandardError, Does.Contain("Building the build program"));
-        Assert.That(File.ReadAllText(_copy.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: Copy.Root).StandardError, Does.Contain("Building the build program"));
+        Assert.That(File.ReadAllText(Copy.PathOf("build/bin/cake/.dotnet-root")).Trim(), Is.EqualTo(realRoot));
 
         // A file deleted from a nested folder of build/ changes only that folder: still a change. The file was
         // there at the last build (its folder and it older than the stamp).
-        var scratch = _copy.PathOf("build/Tasks/deleted-input.tmp");
+        var scratch = Copy.PathOf("build/Tasks/deleted-input.tmp");
         File.WriteAllText(scratch, "x");
-        var stamp = _copy.PathOf("build/bin/cake/.built");
+        var stamp = Copy.PathOf("build/bin/cake/.built");
         File.SetLastWriteTimeUtc(scratch, DateTime.UtcNow.AddSeconds(-10));
         Directory.SetLastWriteTimeUtc(Path.GetDirectoryName(scratch)!, DateTime.UtcNow.AddSeconds(-10));
         File.SetLastWriteTimeUtc(stamp, DateTime.UtcNow.AddSeconds(-5));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: _copy.Root).StandardError, Does.Not.Contain("Building"), "no change yet");
+        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: Copy.Root).StandardError, Does.Not.Contain("Building"), "no change yet");
         File.Delete(scratch);
-        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: _copy.Root).StandardError, Does.Contain("Building the build program"));
-        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: _copy.Root).StandardError, Does.Not.Contain("Building"));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, repository: Copy.Root).StandardError, Does.Contain("Building the build program"));
+        Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: Copy.Root).StandardError, Does.Not.Contain("Building"));
         Directory.Delete(fake, recursive: true);
     }
+}
 
+/// <summary>The opt-in ReadyToRun copy: made once, in the foreground, used by both scripts.</summary>
+[TestFixture]
+[Order(0)]
+public sealed class ReadyToRunTests : RebuildFixture
+{
     [Test]
-    public void A_ReadyToRun_copy_is_opt_in_made_in_the_foreground_and_used_by_both_scripts()
+    public void A_ReadyToRunCopy_is_opt_in_made_in_the_foreground_and_used_by_both_scripts()
     {
-        var lockFile = File.ReadAllText(_copy.PathOf("build/packages.lock.json"));
+        var lockFile = File.ReadAllText(Copy.PathOf("build/packages.lock.json"));
         var local = new Dictionary<string, string> { ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty };
-        var id = File.ReadAllText(_copy.PathOf("build/bin/cake/.built")).Trim();
+        var id = File.ReadAllText(Copy.PathOf("build/bin/cake/.built")).Trim();
 
         // By default nothing more than the build: no publish, no copy, nothing left running.
-        var plain = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = string.Empty }, withReport: false, repository: _copy.Root);
-        Assert.That(plain.StandardError, Does.Not.Contain("ReadyToRun"), plain.ToString());
+        var plain = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = string.Empty }, withReport: false, repository: Copy.Root);
+        Assert.That(plain.StandardError, Does.Not.Contain("ReadyToRun").And.Not.Contain("Building"), plain.ToString());
         Assert.That(plain.StandardOutput, Does.Contain("build program: JIT-compiled (cake/Build.dll)"));
-        Assert.That(Directory.GetDirectories(_copy.PathOf("build/bin"), "r2r-*"), Is.Empty);
-        Assert.That(SizeOf(_copy.PathOf("build")), Is.LessThan(40L * 1024 * 1024), "build/ after the default build");
+        Assert.That(Directory.GetDirectories(Copy.PathOf("build/bin"), "r2r-*"), Is.Empty);
+        Assert.That(SizeOf(Copy.PathOf("build")), Is.LessThan(40L * 1024 * 1024), "build/ after the default build");
         Assert.That(System.Diagnostics.Process.GetProcesses().Where(process => SafeCommandLine(process).Contains("ReadyToRunStamp", StringComparison.Ordinal)), Is.Empty, "a publish was left running");
 
         // A publish that failed for this build is not tried again on every run.
-        var failed = _copy.PathOf($"build/obj/r2r/failed-{id}");
+        var failed = Copy.PathOf($"build/obj/r2r/failed-{id}");
         Directory.CreateDirectory(Path.GetDirectoryName(failed)!);
         File.WriteAllText(failed, string.Empty);
-        var after = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = "1" }, withReport: false, repository: _copy.Root);
+        var after = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = "1" }, withReport: false, timeout: TimeSpan.FromMinutes(5), repository: Copy.Root);
         Assert.That(after.StandardError, Does.Not.Contain("Publishing"), after.ToString());
         Assert.That(after.StandardOutput, Does.Contain("build program: JIT-compiled (cake/Build.dll)"));
         File.Delete(failed);
 
         // Turned on: the next run publishes in the foreground, once, and uses the copy.
-        var cold = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = "1" }, withReport: false, timeout: TimeSpan.FromMinutes(16), repository: _copy.Root);
+        var cold = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], new Dictionary<string, string>(local) { ["VERIFY_READY_TO_RUN"] = "1" }, withReport: false, timeout: TimeSpan.FromMinutes(16), repository: Copy.Root);
 
         Assert.That(cold.ExitCode, Is.EqualTo(0), cold.ToString());
         Assert.That(cold.StandardError, Does.Contain("Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1)").And.Contain("Ctrl-C stops it"));
-        Assert.That(File.Exists(_copy.PathOf($"build/bin/r2r-{id}/.complete")), Is.True, File.Exists(_copy.PathOf("build/obj/r2r/publish.log")) ? File.ReadAllText(_copy.PathOf("build/obj/r2r/publish.log")) : "no publish log");
+        Assert.That(File.Exists(Copy.PathOf($"build/bin/r2r-{id}/.complete")), Is.True, File.Exists(Copy.PathOf("build/obj/r2r/publish.log")) ? File.ReadAllText(Copy.PathOf("build/obj/r2r/publish.log")) : "no publish log");
         Assert.That(cold.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), "the run that made the copy uses it");
-        var warmSh = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false, repository: _copy.Root);
-        var warmPs = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false, script: "build.ps1", repository: _copy.Root);
+        var warmSh = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false, repository: Copy.Root);
+        var warmPs = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false, script: "build.ps1", repository: Copy.Root);
         Assert.That(warmSh.StandardError, Does.Not.Contain("Publishing"), "published twice");
         Assert.That(warmSh.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), warmSh.ToString());
         Assert.That(warmPs.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), warmPs.ToString());
-        Assert.That(File.ReadAllText(_copy.PathOf("build/packages.lock.json")), Is.EqualTo(lockFile), "the publish must not rewrite the committed lock file");
-        Assert.That(SizeOf(_copy.PathOf("build")), Is.LessThan(100L * 1024 * 1024), "build/ with the copy");
-    }
-
-    private static long SizeOf(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
-
-    private static string SafeCommandLine(System.Diagnostics.Process process)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{process.Id}/cmdline");
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return string.Empty;
-        }
+        Assert.That(File.ReadAllText(Copy.PathOf("build/packages.lock.json")), Is.EqualTo(lockFile), "the publish must not rewrite the committed lock file");
+        Assert.That(SizeOf(Copy.PathOf("build")), Is.LessThan(100L * 1024 * 1024), "build/ with the copy");
     }
 }

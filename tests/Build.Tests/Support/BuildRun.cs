@@ -146,7 +146,8 @@ public sealed class BuildRun
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(90)))
         {
             process.Kill(entireProcessTree: true);
-            throw new AssertionException("./build.sh did not finish in time");
+            process.WaitForExit(TimeSpan.FromSeconds(10));
+            throw new AssertionException($"{script} did not finish in time\n--- stdout\n{(stdout.Wait(TimeSpan.FromSeconds(5)) ? stdout.Result : "?")}\n--- stderr\n{(stderr.Wait(TimeSpan.FromSeconds(5)) ? stderr.Result : "?")}");
         }
 
         var run = new BuildRun

@@ -55,6 +55,8 @@ public sealed class RepositoryCopy : IDisposable
             File.Copy(file, target);
         }
 
+        // build/obj exists after any build (creating it later would change build/ itself, a change to build.sh).
+        Directory.CreateDirectory(Path.Combine(root, "build/obj"));
         File.SetLastWriteTimeUtc(Path.Combine(root, "build/bin/cake/.built"), DateTime.UtcNow.AddSeconds(1));
         return new RepositoryCopy(root);
     }
