@@ -52,10 +52,22 @@ function Test-Changed {
         $part = if ($dotnetRoot) { Join-Path $dotnetRoot $dotnetPart }
         if ($part -and (Test-Path $part) -and (Get-Item -Force $part).LastWriteTimeUtc -gt $built) { return $true }
     }
-    $inputs = @(Get-Item -Path (Join-Path $root 'build')) + @(Get-ChildItem -Path (Join-Path $root 'build') -Recurse -Force |
-            Where-Object { $_.FullName -notmatch '[\\/]build[\\/](bin|obj)([\\/]|$)' }) +
-        @('global.json', 'build.sh', 'build.ps1' | ForEach-Object { Join-Path $root $_ } | Where-Object { Test-Path $_ } | Get-Item -Force)
-    return [bool]($inputs | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)
+    # .NET's enumeration, not Get-ChildItem: bin/ and obj/ are never entered (thousands of files), and no
+    # object is made per file. Folders count too, as in build.sh: deleting a file changes its folder.
+    $build = Join-Path $root 'build'
+    $everything = [IO.EnumerationOptions]@{ RecurseSubdirectories = $true; AttributesToSkip = 0; IgnoreInaccessible = $true }
+    $inputs = [Collections.Generic.List[string]]::new()
+    $inputs.Add($build)
+    foreach ($entry in [IO.Directory]::EnumerateFileSystemEntries($build)) {
+        if ([IO.Path]::GetFileName($entry) -in 'bin', 'obj') { continue }
+        $inputs.Add($entry)
+        if ([IO.Directory]::Exists($entry)) { $inputs.AddRange([IO.Directory]::EnumerateFileSystemEntries($entry, '*', $everything)) }
+    }
+    foreach ($name in 'global.json', 'build.sh', 'build.ps1') { $inputs.Add((Join-Path $root $name)) }
+    foreach ($path in $inputs) {
+        if ([IO.File]::GetLastWriteTimeUtc($path) -gt $built) { return $true }
+    }
+    return $false
 }
 
 # ReadyToRun, opt-in as in build.sh (VERIFY_READY_TO_RUN=1): a foreground publish of the precompiled program

@@ -76,7 +76,7 @@ ready_to_run() {
   echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 30 seconds, once per change to build/; Ctrl-C stops it." >&2
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
-  nice -n 10 ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
+  ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
     -p:PublishReadyToRun=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
     -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
     >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || { rm -rf "$target"; : >"$root/build/obj/r2r/failed-$id"; echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2; }

@@ -57,7 +57,7 @@ public sealed class RepositoryCopy : IDisposable
 
         // build/obj exists after any build (creating it later would change build/ itself, a change to build.sh).
         Directory.CreateDirectory(Path.Combine(root, "build/obj"));
-        File.SetLastWriteTimeUtc(Path.Combine(root, "build/bin/cake/.built"), DateTime.UtcNow.AddSeconds(1));
+        File.SetLastWriteTimeUtc(Path.Combine(root, "build/bin/cake/.built"), DateTime.UtcNow);
         return new RepositoryCopy(root);
     }
 
