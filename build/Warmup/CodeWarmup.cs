@@ -20,8 +20,6 @@ public static class CodeWarmup
 
     private static readonly Uri Gateway = new("http://gateway.warmup.invalid/");
 
-    /// <summary>Options after which no check runs: nothing to warm.</summary>
-    private static readonly string[] NoCheckOptions = ["--tree", "--help", "-h", "-?", "--version", "--description", "--dryrun", "--noop", "--whatif", "--info"];
 
     /// <summary>Targets whose run reaches the gateway probes (Verify is the default): the only runs the warm-up helps.</summary>
     private static readonly string[] ProbingTargets = ["Verify", "Default", "Summary", "HealthCheck", "KeyCheck", "ChatSmoke"];
@@ -33,7 +31,7 @@ public static class CodeWarmup
     public static bool ShouldRun(IReadOnlyCollection<string> args, int processorCount, string? switchValue) =>
         processorCount > 1
         && switchValue != "0"
-        && !args.Any(argument => NoCheckOptions.Contains(argument.Split('=', 2)[0], StringComparer.OrdinalIgnoreCase))
+        && !args.Any(argument => Cake.Frosting.Internal.HostSettings.NoTaskOptions.Contains(argument.Split('=', 2)[0], StringComparer.OrdinalIgnoreCase))
         && TargetsOf(args).Any(target => ProbingTargets.Contains(target, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The targets named by --target=X, --target X or -t X; Verify when none is named.</summary>

@@ -42,6 +42,9 @@ public sealed class CodeWarmupTests
     [TestCase("--dryrun")]
     [TestCase("--dryrun=true")]
     [TestCase("--TREE")]
+    [TestCase("--showtree")]
+    [TestCase("--ver")]
+    [TestCase("--whatif")]
     public void Stays_out_of_runs_that_check_nothing(string option) =>
         Assert.That(CodeWarmup.ShouldRun(["--target=Verify", option], processorCount: 2, switchValue: null), Is.False);
 
