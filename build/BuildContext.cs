@@ -147,12 +147,13 @@ public sealed class BuildContext : FrostingContext
             .Where(value => value.Length > 0);
 
     /// <summary>Infrastructure values as given, even when malformed: a bad URL still names a private host.</summary>
-    private static IEnumerable<string> RawSecrets(ISettingsSource source)
+    internal static IEnumerable<string> RawSecrets(ISettingsSource source)
     {
-        var url = source.Environment(EnvironmentNames.LiteLlmUrl) ?? source.Argument(ArgumentNames.LiteLlmUrl);
+        // Both places a URL can come from (the option wins, GatewayUrlReader): either may name a private host.
+        var urls = new[] { source.Argument(ArgumentNames.LiteLlmUrl), source.Environment(EnvironmentNames.LiteLlmUrl) };
         var host = source.Environment(EnvironmentNames.LiteLlmHost);
         var port = source.Environment(EnvironmentNames.LiteLlmPort);
-        foreach (var value in new[] { url?.Trim(), url?.Trim().TrimEnd('/'), host?.Trim() })
+        foreach (var value in urls.SelectMany(url => new[] { url?.Trim(), url?.Trim().TrimEnd('/') }).Append(host?.Trim()))
         {
             if (!string.IsNullOrEmpty(value))
             {

@@ -16,6 +16,20 @@ public sealed class SecurityTests
     }
 
     [Test]
+    public void Both_urls_given_are_masked_even_when_settings_are_malformed()
+    {
+        // The option wins (GatewayUrlReader); a malformed one still names a private host, and so does the other.
+        var source = new Support.TestSettings(
+            new() { ["litellm-url"] = "https://option-gw.tail1.ts.net:99999/ x" },
+            new() { ["LITELLM_URL"] = "https://env-gw.tail1.ts.net:8443/", ["LITELLM_HOST"] = "host-gw.tail1.ts.net", ["LITELLM_PORT"] = "8443" });
+
+        var secrets = BuildContext.RawSecrets(source).ToList();
+
+        Assert.That(secrets, Does.Contain("https://option-gw.tail1.ts.net:99999/ x").And.Contain("https://env-gw.tail1.ts.net:8443/")
+            .And.Contain("https://env-gw.tail1.ts.net:8443").And.Contain("host-gw.tail1.ts.net").And.Contain("host-gw.tail1.ts.net:8443"));
+    }
+
+    [Test]
     public void The_redactor_ignores_values_too_short_to_be_secrets()
     {
         var redactor = new Redactor();
