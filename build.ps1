@@ -82,13 +82,16 @@ function Start-ReadyToRun([string]$id) {
     New-Item -ItemType Directory -Force -Path $work | Out-Null
     $target = Join-Path $root "build/bin/r2r-$id"
     & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
-        -p:PublishReadyToRun=true "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" `
+        -p:PublishReadyToRun=true "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
         "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
     if ($LASTEXITCODE -ne 0) {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
         New-Item -ItemType File -Force -Path (Join-Path $work "failed-$id") | Out-Null
         [Console]::Error.WriteLine('The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs.')
+        return
     }
+    # The intermediate and build files (about 60 MB) serve no later run: the next publish starts afresh.
+    Get-ChildItem -Force $work | Where-Object Name -ne 'publish.log' | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 if (Test-Changed) {

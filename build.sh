@@ -78,8 +78,10 @@ ready_to_run() {
   mkdir -p "$root/build/obj/r2r"
   ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
     -p:PublishReadyToRun=true -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
-    -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
-    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || { rm -rf "$target"; : >"$root/build/obj/r2r/failed-$id"; echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2; }
+    -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:BaseOutputPath="$root/build/obj/r2r/bin/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
+    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || { rm -rf "$target"; : >"$root/build/obj/r2r/failed-$id"; echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2; return 0; }
+  # The intermediate and build files (about 60 MB) serve no later run: the next publish starts afresh.
+  find "$root/build/obj/r2r" -mindepth 1 -maxdepth 1 ! -name publish.log -exec rm -rf {} +
 }
 
 if changed; then

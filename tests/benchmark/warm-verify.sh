@@ -23,8 +23,8 @@ report="$(mktemp -d)/report.json"
 ./build.sh --target=Verify --litellm-url="$url" --report="$report" >/dev/null # warms the build
 
 # The default path is the JIT-compiled program; with VERIFY_READY_TO_RUN=1 exported the warming run above made the
-# ReadyToRun copy in the foreground (when build/ had changed) and the warm runs use it. Run the script both ways
-# to compare the two paths (README, Performance).
+# ReadyToRun copy in the foreground (if there was none for this build) and the warm runs use it.
+# tests/benchmark/ready-to-run.sh compares the two paths side by side (docs/performance.md).
 echo "code: $(./build.sh --target=Harden --exclusive --verbosity=diagnostic --report="$report" 2>/dev/null | grep -o 'build program: [A-Za-z-]*' || echo unknown)"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
