@@ -18,6 +18,7 @@ public static class AuditRules
     public const string InsecureCommands = "insecure-commands";
     public const string UnpinnedImages = "unpinned-images";
     public const string BotConditions = "bot-conditions";
+    public const string UnsoundCondition = "unsound-condition";
     public const string CachePoisoning = "cache-poisoning";
     public const string SelfHostedRunner = "self-hosted-runner";
     public const string HardenRunnerFirst = "harden-runner-first";
@@ -39,6 +40,7 @@ public static class AuditRules
         new(InsecureCommands, Severity.Error, "`ACTIONS_ALLOW_UNSECURE_COMMANDS` set at workflow, job or step level", "Unsafe workflow commands re-enabled"),
         new(UnpinnedImages, Severity.Error, "a job `container:` or `services:` image without a digest: untagged or `latest` is an error, another tag a warning", "Container image not pinned to a digest"),
         new(BotConditions, Severity.Error, "an `if:` that trusts `github.actor` or `github.triggering_actor` `== '…[bot]'` (spoofable; check `github.event.pull_request.user.login`)", "Spoofable bot check in a condition"),
+        new(UnsoundCondition, Severity.Error, "an `if:` whose `${{ … }}` does not span the whole value (text around it, or the newline a `|` block keeps): GitHub then evaluates a non-empty string, which is always true", "Condition that is always true"),
         new(CachePoisoning, Severity.Error, "a cache restored (`actions/cache`, a `setup-*` action's `cache:`) in a workflow that publishes releases or packages", "Cache restored in a workflow that publishes"),
         new(SelfHostedRunner, Severity.Error, "a `self-hosted` runner in a workflow that pull requests from forks or issue comments trigger", "Self-hosted runner reachable from forks"),
         new(HardenRunnerFirst, Severity.Error, "a job with steps that does not start with `step-security/harden-runner`", "Job that does not start with harden-runner"),

@@ -45,7 +45,7 @@ public static partial class Expressions
     {
         foreach (Match match in Fenced().Matches(text))
         {
-            var inner = match.Groups[1].Value;
+            var inner = match.Groups["inner"].Value;
 
             // Blanking the literals' contents (same length) hides words inside strings and keeps positions,
             // so a context reads as written: github.event['number'], not github.event[''].
@@ -88,7 +88,11 @@ public static partial class Expressions
             && pattern.Zip(segments).All(pair => pair.First == "*" || pair.First.Equals(pair.Second, StringComparison.OrdinalIgnoreCase));
     }
 
-    [GeneratedRegex(@"\$\{\{(.*?)\}\}", RegexOptions.Singleline)]
+    /// <summary>
+    /// <c>${{ … }}</c>, skipping single-quoted strings as GitHub's expression lexer does (<c>'}}'</c> does not end
+    /// it; <c>''</c> is a quote inside one); an expression with an unbalanced quote ends at the first <c>}}</c>.
+    /// </summary>
+    [GeneratedRegex(@"\$\{\{(?<inner>(?:'(?:[^']|'')*'|[^'])*?)\}\}|\$\{\{(?<inner>.*?)\}\}", RegexOptions.Singleline)]
     private static partial Regex Fenced();
 
     [GeneratedRegex(@"\s+")]

@@ -20,6 +20,7 @@ internal sealed partial class WorkflowChecks
 
         CheckInsecureCommands(Child(job, "env"));
         CheckBotCondition(Child(job, "if"));
+        CheckUnsoundCondition(Child(job, "if"));
         CheckImages(name, job);
         CheckRunner(name, job);
         if (Child(job, "steps") is not YamlSequenceNode { Children.Count: > 0 } steps)
@@ -54,6 +55,7 @@ internal sealed partial class WorkflowChecks
     {
         CheckInsecureCommands(Child(step, "env"));
         CheckBotCondition(Child(step, "if"));
+        CheckUnsoundCondition(Child(step, "if"));
         if (Child(step, "uses") is YamlScalarNode uses)
         {
             CheckUses(uses);
@@ -232,6 +234,26 @@ internal sealed partial class WorkflowChecks
         if (at < 0 || !PinnedCommit().IsMatch(value[(at + 1)..]))
         {
             context.Error(uses, AuditRules.UnpinnedUses, $"{value} is not pinned to a commit", "pin to the full 40-character commit and keep the version in a comment: uses: owner/action@<sha> # vX.Y.Z");
+        }
+    }
+
+    /// <summary>
+    /// GitHub evaluates an <c>if:</c> as one expression only when <c>${{ }}</c> spans the whole value; with any
+    /// text around it (a trailing newline from a <c>|</c> block included) the value is a non-empty string, always
+    /// true (as zizmor's unsound-condition audit judges it).
+    /// </summary>
+    private void CheckUnsoundCondition(YamlNode? condition)
+    {
+        if (condition is not YamlScalarNode { Value: { } text } || !text.Contains("${{", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var found = Expressions.In(text).ToList();
+        var spansAll = found.Count == 1 && found[0].Index == 0 && found[0].Text.Length == text.Length;
+        if (!spansAll)
+        {
+            context.Error(condition, AuditRules.UnsoundCondition, "this if: mixes ${{ }} with other text, so GitHub evaluates a non-empty string: the condition is always true", "write the whole condition as one expression (if: ${{ a && b }}, or without ${{ }}), and use |- or a plain scalar, not |");
         }
     }
 
