@@ -114,11 +114,9 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
         var callOnly = _triggers.Count == 1 && _triggers[0].Value == "workflow_call";
         if (!(jobs.Count == 1 || allJobsHave || callOnly))
         {
+            // No top-level permissions: each job without its own is reported below, once (not twice, as before).
             switch (key is null ? null : root.Children[key])
             {
-                case null:
-                    context.Error(root, AuditRules.ExcessivePermissions, "no top-level permissions: every job without its own gets the repository's default token (often write)", "add `permissions: contents: read` at the top and grant more per job");
-                    break;
                 case YamlScalarNode { Value: "write-all" or "read-all" } scalar:
                     context.Error(scalar, AuditRules.ExcessivePermissions, $"top-level permissions: {scalar.Value} applies to every job without its own", "list only what is needed, e.g. `permissions: contents: read`");
                     break;
