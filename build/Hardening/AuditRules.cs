@@ -46,7 +46,7 @@ public static class AuditRules
         new(HardenRunnerFirst, Severity.Error, "a job with steps that does not start with `step-security/harden-runner`", "Job that does not start with harden-runner"),
         new(HardenRunnerAudit, Severity.Warning, "harden-runner's `egress-policy` is not `block`; in a job that joins a tailnet the warning says that audit is required there", "harden-runner records egress instead of blocking it"),
         new(HardenRunnerBlocksTailnet, Severity.Error, "a job that joins a tailnet (uses `tailscale/github-action`, runs `tailscale up`, or runs `build.sh`/`build.ps1` with a target that reaches it: none, a variable, `Verify`, `Default`, `Summary`, `ConnectTailnet`, `HealthCheck`, `KeyCheck`, `ChatSmoke`; not with `--tailnet=off`) under harden-runner's block mode (also when `egress-policy` is omitted: block is its default)", "harden-runner block mode in a job that joins a tailnet"),
-        new(Syntax, Severity.Error, "a file that is not one readable workflow: does not parse, is empty or not a mapping, holds several documents, nests too deep, uses complex keys or aliases that expand too far; a symlink or other non-regular file is skipped with a warning", "Workflow file that cannot be read as one workflow"),
+        new(Syntax, Severity.Error, "a file that is not one readable workflow: does not parse, is empty or not a mapping, holds several documents, nests too deep, uses complex keys, merge keys (`<<:`, which GitHub refuses) or aliases that expand too far; a symlink or other non-regular file is skipped with a warning", "Workflow file that cannot be read as one workflow"),
     ];
 
     public const string HardenRunnerAction = "step-security/harden-runner";

@@ -6,7 +6,7 @@ namespace Build.Hardening;
 /// <summary>
 /// Reads a file's YAML events once, without building anything, and says why it must not be loaded:
 /// several documents (GitHub reads one), nesting deeper than <see cref="MaxDepth"/> (a stack overflow
-/// in any recursive reader), a complex key (<c>? [a, b]</c>), or aliases that would expand past
+/// in any recursive reader), a complex key (<c>? [a, b]</c>), a merge key (<c>&lt;&lt;: *x</c>), or aliases that would expand past
 /// <see cref="MaxExpandedNodes"/> nodes ("billion laughs"). Only a file that passes is loaded.
 /// </summary>
 public static class YamlGuard
@@ -61,6 +61,12 @@ public static class YamlGuard
                 case Scalar scalar:
                     if (IsKey(frames))
                     {
+                        // YAML 1.1's merge key: GitHub's workflow parser refuses it, so the workflow would not run.
+                        if (scalar.Value == "<<" && scalar.Style == ScalarStyle.Plain)
+                        {
+                            return new Problem(line, "a YAML merge key (<<:), which GitHub Actions refuses (write the merged keys out)");
+                        }
+
                         frames.Peek().LastKey = scalar.Value;
                     }
 

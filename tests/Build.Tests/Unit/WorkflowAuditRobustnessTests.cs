@@ -356,6 +356,17 @@ public sealed class YamlGuardLimitTests
         Assert.That(YamlGuard.Check(Nested(YamlGuard.MaxDepth + 1)), Is.EqualTo(new YamlGuard.Problem(1, "nested deeper than 64 levels")));
     }
 
+    [TestCase("base: &b {a: 1}\njob:\n  <<: *b\n", 3)]
+    [TestCase("job:\n  x: 1\n  <<: {a: 1}\n", 3)]
+    public void A_merge_key_is_refused_where_it_stands(string yaml, int line) =>
+        Assert.That(YamlGuard.Check(yaml), Is.EqualTo(new YamlGuard.Problem(line, "a YAML merge key (<<:), which GitHub Actions refuses (write the merged keys out)")));
+
+    [TestCase("job:\n  \"<<\": 1\n")]
+    [TestCase("job:\n  '<<': 1\n")]
+    [TestCase("job:\n  x: <<\n")]
+    public void A_quoted_or_value_merge_sign_is_ordinary_text(string yaml) =>
+        Assert.That(YamlGuard.Check(yaml), Is.Null);
+
     private static string Tower(int levels)
     {
         var lines = new List<string> { "l0: &l0 [x, x, x, x, x, x, x, x, x, x]" };
