@@ -30,11 +30,18 @@ public static partial class Expressions
         "runner.os", "runner.arch", "runner.temp", "runner.tool_cache", "runner.debug", "runner.environment", "runner.name",
         "job.status", "job.container.id", "job.container.network", "job.services.*.id", "job.services.*.network",
         "steps.*.outcome", "steps.*.conclusion", "needs.*.result", "strategy.*",
+
+        // Repository and owner names are letters, digits, '-', '_' and '.' (owner/name): no shell syntax fits.
+        "github.repository", "github.repository_owner", "github.event.repository.full_name", "github.event.repository.name",
+        "github.event.repository.owner.login",
     ];
+
+    /// <summary>Roots under github.event whose fields the sender writes freely, numbers included (JSON of their choosing).</summary>
+    private static readonly string[] FreeFormEventRoots = ["github.event.inputs", "github.event.client_payload"];
 
     private static readonly string[] Roots = ["github", "env", "inputs", "matrix", "steps", "needs", "secrets", "vars", "runner", "job", "jobs", "strategy"];
 
-    public sealed record Found(int Index, string Text, IReadOnlyList<string> Contexts)
+    public sealed record Found(int Index, string Text, IReadOnlyList<string> Contexts, bool IsBoolean = false)
     {
         /// <summary>The text on one line (an expression may span lines; a finding may not).</summary>
         public string OneLine => WhiteSpace().Replace(Text, " ");
@@ -56,8 +63,55 @@ public static partial class Expressions
                 .Where(context => Roots.Contains(context.Split('.', '[')[0], StringComparer.OrdinalIgnoreCase))
                 .Distinct()
                 .ToList();
-            yield return new Found(match.Index, match.Value, contexts);
+            yield return new Found(match.Index, match.Value, contexts, IsBooleanValued(code));
         }
+    }
+
+    /// <summary>
+    /// Whether the expression's value is true or false whatever its contexts hold: a comparison, a negation, or one
+    /// call of contains/startsWith/endsWith, with no <c>&amp;&amp;</c> or <c>||</c> (those return an operand, not a
+    /// boolean). <paramref name="code"/> has its string literals blanked.
+    /// </summary>
+    public static bool IsBooleanValued(string code)
+    {
+        var text = code.Trim();
+        if (text.Contains("&&", StringComparison.Ordinal) || text.Contains("||", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (text.StartsWith('!') && !text.StartsWith("!=", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var depth = 0;
+        for (var index = 0; index < text.Length; index++)
+        {
+            depth += text[index] switch { '(' or '[' => 1, ')' or ']' => -1, _ => 0 };
+            if (depth == 0 && (text[index] is '<' or '>' || (text[index] is '=' or '!' && index + 1 < text.Length && text[index + 1] == '=')))
+            {
+                return true;
+            }
+        }
+
+        return BooleanCall().Match(text) is { Success: true } call && ClosesAtEnd(text, call.Length - 1);
+    }
+
+    /// <summary>Whether the parenthesis at <paramref name="open"/> closes at the text's last character.</summary>
+    private static bool ClosesAtEnd(string text, int open)
+    {
+        var depth = 0;
+        for (var index = open; index < text.Length; index++)
+        {
+            depth += text[index] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (depth == 0)
+            {
+                return index == text.Length - 1;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when the context's value is fixed or enumerated everywhere.</summary>
@@ -71,7 +125,24 @@ public static partial class Expressions
         }
 
         var segments = normal.Split('.');
-        return FixedPatterns.Any(pattern => Matches(pattern.Split('.'), segments));
+        return FixedPatterns.Any(pattern => Matches(pattern.Split('.'), segments)) || IsFixedEventField(normal, segments);
+    }
+
+    /// <summary>
+    /// Fields of a webhook payload that GitHub fills with numbers or a fixed word: ids and numbers (<c>*.id</c>,
+    /// <c>*.number</c>, <c>*_id</c>, <c>*_number</c>) and <c>author_association</c> (OWNER, MEMBER, NONE…). Not
+    /// under the free-form roots (workflow_dispatch inputs, repository_dispatch's client_payload).
+    /// </summary>
+    private static bool IsFixedEventField(string normal, string[] segments)
+    {
+        if (segments.Length < 3 || !segments[0].Equals("github", StringComparison.OrdinalIgnoreCase) || !segments[1].Equals("event", StringComparison.OrdinalIgnoreCase)
+            || FreeFormEventRoots.Any(root => normal.StartsWith(root + ".", StringComparison.OrdinalIgnoreCase) || normal.Equals(root, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var last = segments[^1].ToLowerInvariant();
+        return last is "id" or "number" or "author_association" || last.EndsWith("_id", StringComparison.Ordinal) || last.EndsWith("_number", StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -97,6 +168,9 @@ public static partial class Expressions
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhiteSpace();
+
+    [GeneratedRegex(@"^(?:contains|startsWith|endsWith)\s*\(", RegexOptions.IgnoreCase)]
+    private static partial Regex BooleanCall();
 
     [GeneratedRegex(@"\[\s*(?:'(?<name>[\w\-]+)'|""(?<name>[\w\-]+)""|\d+)\s*\]")]
     private static partial Regex LiteralIndex();

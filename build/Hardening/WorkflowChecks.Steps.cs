@@ -87,7 +87,8 @@ internal sealed partial class WorkflowChecks
         {
             var line = context.LineOf(code, expression.Text, ref searchFrom);
             line = aliasLine ?? line;
-            var injectable = expression.Contexts.Where(name => !IsSecret(name) && !IsFixed(name, step, job, isAction)).ToList();
+            // A comparison or contains() yields true or false, whatever the text it reads.
+            var injectable = expression.IsBoolean ? [] : expression.Contexts.Where(name => !IsSecret(name) && !IsFixed(name, step, job, isAction)).ToList();
             if (injectable.Count > 0)
             {
                 context.Error(line, AuditRules.TemplateInjection, $"{expression.OneLine} ({string.Join(", ", injectable)}) is pasted into {where}", "pass it through env: and use \"$NAME\" in the script");

@@ -68,11 +68,32 @@ public sealed class HardeningTablesTests
     [TestCase("github.actor", true)]
     [TestCase("github['event']['issue']['title']", false)]
     [TestCase("github.event[github.head_ref]", false)]
-    [TestCase("github.event.commits[0].id", false)]
+    [TestCase("github.event.commits[0].id", true)] // a commit's id is its SHA
+    [TestCase("github.event.comment.id", true)]
+    [TestCase("github.event.pull_request.author_association", true)]
+    [TestCase("github.event.check_suite.head_branch", false)]
+    [TestCase("github.event.client_payload.build_id", false)]
+    [TestCase("github.event.inputs.run_number", false)]
+    [TestCase("github.repository_owner", true)]
     [TestCase("github.sha.extra", false)]
     public void A_context_is_fixed_only_when_nobody_outside_can_choose_it(string context, bool isFixed)
     {
         Assert.That(Expressions.IsFixed(context), Is.EqualTo(isFixed));
+    }
+
+    [TestCase("github.event.issue.title == 'x'", true)]
+    [TestCase("contains(github.event.issue.title, 'x')", true)]
+    [TestCase("!github.event.issue.title", true)]
+    [TestCase("github.event.issue.title != ''", true)]
+    [TestCase("github.event.issue.title || 'x'", false)]
+    [TestCase("contains(github.event.issue.title, 'x') && github.event.issue.title", false)]
+    [TestCase("contains(a, 'x') == contains(b, 'y')", true)]
+    [TestCase("contains(a, 'x') || b", false)]
+    [TestCase("format('{0}', a == 'x')", false)]
+    [TestCase("github.event.issue.title", false)]
+    public void An_expression_is_boolean_valued_only_when_its_value_cannot_carry_text(string code, bool isBoolean)
+    {
+        Assert.That(Expressions.IsBooleanValued(code), Is.EqualTo(isBoolean));
     }
 
     [TestCase("mikefarah/yq@v4", "cmd")]
