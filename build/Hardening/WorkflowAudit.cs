@@ -210,6 +210,15 @@ public static partial class WorkflowAudit
             // file's text after its first line: look for that first line.
             var needle = expression.Split('\n')[0];
             var found = from < end ? text.IndexOf(needle, from, end - from, StringComparison.Ordinal) : -1;
+            if (found < 0 && from < end)
+            {
+                // A folded (>) scalar turns line breaks into spaces: the file has a line break and indentation
+                // wherever the value has a space. Match the expression with any whitespace between its words.
+                var words = expression.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(System.Text.RegularExpressions.Regex.Escape);
+                var match = new System.Text.RegularExpressions.Regex(string.Join(@"\s+", words)).Match(text, from, end - from);
+                (found, needle) = match.Success ? (match.Index, match.Value) : (-1, needle);
+            }
+
             if (found < 0)
             {
                 return (int)node.Start.Line;
