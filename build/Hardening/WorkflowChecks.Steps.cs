@@ -19,8 +19,7 @@ internal sealed partial class WorkflowChecks
         }
 
         CheckInsecureCommands(Child(job, "env"));
-        CheckBotCondition(Child(job, "if"));
-        CheckUnsoundCondition(Child(job, "if"));
+        CheckCondition(Child(job, "if"));
         CheckImages(name, job);
         CheckRunner(name, job);
         if (Child(job, "steps") is not YamlSequenceNode { Children.Count: > 0 } steps)
@@ -54,8 +53,7 @@ internal sealed partial class WorkflowChecks
     private void CheckStep(YamlMappingNode step, YamlMappingNode? job, IReadOnlyList<YamlMappingNode> steps, bool isAction, int? aliasLine = null)
     {
         CheckInsecureCommands(Child(step, "env"));
-        CheckBotCondition(Child(step, "if"));
-        CheckUnsoundCondition(Child(step, "if"));
+        CheckCondition(Child(step, "if"));
         if (Child(step, "uses") is YamlScalarNode uses)
         {
             CheckUses(uses);
@@ -236,6 +234,12 @@ internal sealed partial class WorkflowChecks
         {
             context.Error(uses, AuditRules.UnpinnedUses, $"{value} is not pinned to a commit", "pin to the full 40-character commit and keep the version in a comment: uses: owner/action@<sha> # vX.Y.Z");
         }
+    }
+
+    private void CheckCondition(YamlNode? condition)
+    {
+        CheckBotCondition(condition);
+        CheckUnsoundCondition(condition);
     }
 
     /// <summary>

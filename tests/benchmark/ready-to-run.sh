@@ -24,17 +24,11 @@ r2r="$(ls -d "$copy"/build/bin/r2r-*/ 2>/dev/null | head -1)"
 [[ -f "$r2r/.complete" ]] || { echo "the ReadyToRun copy was not made: $copy/build/obj/r2r/publish.log" >&2; exit 1; }
 echo "opt-in ReadyToRun publish: ${publish_ms} ms, the copy $(size "$r2r") MB, build/ $(size "$copy/build") MB"
 
-dotnet build "$root/tests/LiteLlmStandIn" -c Release --nologo -v q >/dev/null
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-key="sk-bench-$RANDOM$RANDOM"
-dotnet "$root/tests/LiteLlmStandIn/bin/Release/net10.0/LiteLlmStandIn.dll" --port="$port" --master-key="sk-master-$RANDOM$RANDOM" --virtual-key="$key" >/dev/null &
-standin=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health/liveliness" >/dev/null 2>&1 && break; sleep 0.1; done
-export LITELLM_API_KEY="$key"
+source "$root/tests/benchmark/standin.sh"
+start_standin "$root"
 report="$copy/report.json"
 verify=(--target=Verify "--litellm-url=http://127.0.0.1:$port" "--report=$report")
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 jit=() ready=() jit_tree=() ready_tree=()
 for _ in $(seq 1 "$runs"); do  # round robin: the machine's speed drifts within minutes
   jit+=("$(seconds dotnet "$copy/build/bin/cake/Build.dll" "${verify[@]}")")

@@ -9,15 +9,10 @@ runs="${1:-15}"
 cd "$root"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build tests/LiteLlmStandIn -c Release --nologo -v q >/dev/null
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-key="sk-bench-$RANDOM$RANDOM"
-dotnet tests/LiteLlmStandIn/bin/Release/net10.0/LiteLlmStandIn.dll --port="$port" --master-key="sk-master-$RANDOM$RANDOM" --virtual-key="$key" >/dev/null &
-standin=$!
+source "$root/tests/benchmark/standin.sh"
+start_standin "$root"
 trap 'kill $standin 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health/liveliness" >/dev/null 2>&1 && break; sleep 0.1; done
 
-export LITELLM_API_KEY="$key"
 url="http://127.0.0.1:$port"
 report="$(mktemp -d)/report.json"
 ./build.sh --target=Verify --litellm-url="$url" --report="$report" >/dev/null # warms the build
@@ -27,7 +22,6 @@ report="$(mktemp -d)/report.json"
 # tests/benchmark/ready-to-run.sh compares the two paths side by side (docs/performance.md).
 echo "code: $(./build.sh --target=Harden --exclusive --verbosity=diagnostic --report="$report" 2>/dev/null | grep -o 'build program: [A-Za-z-]*' || echo unknown)"
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 time_ms() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N); echo $(((end - start) / 1000000)); }
 
 curl_pair() {
