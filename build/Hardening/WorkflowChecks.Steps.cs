@@ -42,7 +42,7 @@ internal sealed partial class WorkflowChecks
         var publishes = Publishes(runnable);
         foreach (var (step, container, index) in walked)
         {
-            CheckStep(step, job, runnable, isAction: false, context.Aliases.AtIndex(container.Start.Index, index));
+            CheckStep(step, job, runnable, context.Aliases.AtIndex(container.Start.Index, index));
             if (publishes)
             {
                 CheckCache(step);
@@ -50,7 +50,7 @@ internal sealed partial class WorkflowChecks
         }
     }
 
-    private void CheckStep(YamlMappingNode step, YamlMappingNode? job, IReadOnlyList<YamlMappingNode> steps, bool isAction, int? aliasLine = null)
+    private void CheckStep(YamlMappingNode step, YamlMappingNode? job, IReadOnlyList<YamlMappingNode> steps, int? aliasLine = null)
     {
         CheckInsecureCommands(Child(step, "env"));
         CheckCondition(Child(step, "if"));
@@ -64,7 +64,7 @@ internal sealed partial class WorkflowChecks
                 {
                     if (Child(Child(step, "with"), input) is YamlScalarNode code)
                     {
-                        CheckExpressions(code, step, job, isAction, $"the {input} input of {uses.Value!.Split('@')[0]} (it is {sink.Reason})", aliasLine);
+                        CheckExpressions(code, step, job, steps, $"the {input} input of {uses.Value!.Split('@')[0]} (it is {sink.Reason})", aliasLine);
                     }
                 }
             }
@@ -72,101 +72,48 @@ internal sealed partial class WorkflowChecks
 
         if (Child(step, "run") is YamlScalarNode run)
         {
-            CheckExpressions(run, step, job, isAction, "the script before it runs", aliasLine ?? context.Aliases.AtKey(step.Start.Index, "run"));
-            CheckGitHubEnv(run, step, job, isAction);
+            CheckExpressions(run, step, job, steps, "the script before it runs", aliasLine ?? context.Aliases.AtKey(step.Start.Index, "run"));
+            CheckGitHubEnv(run, step, job, steps);
         }
     }
 
-    /// <summary>template-injection for outsider-chosen contexts; secrets-in-run for secrets.</summary>
-    private void CheckExpressions(YamlScalarNode code, YamlMappingNode step, YamlMappingNode? job, bool isAction, string where, int? aliasLine)
+    /// <summary>
+    /// template-injection: an outsider's value pasted into code is an error, a value Harden cannot trace a warning that says
+    /// why (<see cref="TaintTracer"/>); secrets-in-run for secrets.
+    /// </summary>
+    private void CheckExpressions(YamlScalarNode code, YamlMappingNode step, YamlMappingNode? job, IReadOnlyList<YamlMappingNode> steps, string where, int? aliasLine)
     {
         var searchFrom = 0;
+        var scope = new TraceScope(step, job, steps);
         foreach (var expression in Expressions.In(code.Value ?? string.Empty))
         {
             var line = context.LineOf(code, expression.Text, ref searchFrom);
             line = aliasLine ?? line;
-            // A comparison or contains() yields true or false, whatever the text it reads.
-            var injectable = expression.IsBoolean ? [] : expression.Contexts.Where(name => !IsSecret(name) && !IsFixed(name, step, job, isAction)).ToList();
-            if (injectable.Count > 0)
+            var traces = expression.IsBoolean ? [] : expression.Contexts.Where(name => !TaintTracer.IsSecret(name)).Select(name => (Name: name, Trace: _tracer.OfContext(name, scope))).ToList();
+            var attacker = traces.Where(pair => pair.Trace.Class == TaintClass.Attacker).ToList();
+            var unknown = traces.Where(pair => pair.Trace.Class == TaintClass.Unknown).ToList();
+            if (attacker.Count > 0)
             {
-                context.Error(line, AuditRules.TemplateInjection, $"{expression.OneLine} ({string.Join(", ", injectable)}) is pasted into {where}", "pass it through env: and use \"$NAME\" in the script");
+                var named = attacker.Select(pair => pair.Trace.Origin == pair.Name ? pair.Name : $"{pair.Name} from {pair.Trace.Origin}");
+                context.Error(line, AuditRules.TemplateInjection, $"{expression.OneLine} ({string.Join(", ", named)}) is pasted into {where}", "pass it through env: and use \"$NAME\" in the script");
             }
-            else if (expression.Contexts.Any(IsSecret))
+            else if (unknown.Count > 0)
+            {
+                var why = unknown.Select(pair => pair.Trace.Reason).Distinct();
+                context.Warning(line, AuditRules.TemplateInjection, $"{expression.OneLine} ({string.Join(", ", unknown.Select(pair => pair.Name))}) is pasted into {where}, and Harden cannot tell who chooses it: {string.Join("; ", why)}", "pass it through env: and use \"$NAME\" in the script");
+            }
+            else if (expression.Contexts.Any(TaintTracer.IsSecret))
             {
                 context.Warning(line, AuditRules.SecretsInRun, $"{expression.OneLine} pastes a secret into {where}", "pass it through env: and use \"$NAME\" in the script");
             }
         }
     }
 
-    /// <summary>A secret, or all of them (toJSON(secrets)): pasting one leaks it, but nobody outside chooses it.</summary>
-    private static bool IsSecret(string name) =>
-        Expressions.Normalise(name) is var normal && (normal.Equals("secrets", StringComparison.OrdinalIgnoreCase) || normal.StartsWith("secrets.", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>Whether an outsider can choose the context's value, here: fixed contexts, static matrix and env values, typed inputs.</summary>
-    private bool IsFixed(string name, YamlMappingNode step, YamlMappingNode? job, bool isAction)
-    {
-        var normal = Expressions.Normalise(name);
-        if (Expressions.IsFixed(normal) || normal.StartsWith("vars.", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        var segments = normal.Split('.');
-        if (segments.Length < 2)
-        {
-            return false;
-        }
-
-        switch (segments[0].ToLowerInvariant())
-        {
-            case "inputs" when !isAction:
-                return _inputTypes.TryGetValue(segments[1], out var type) && type is "choice" or "boolean" or "number";
-            case "matrix" when job is not null:
-                return IsStaticMatrix(job, segments[1]);
-            case "env":
-                return new[] { Child(step, "env"), Child(job, "env"), Child(root, "env") }
-                    .Select(env => Child(env, segments[1]))
-                    .FirstOrDefault(value => value is not null) is YamlScalarNode { Value: { } literal } && !literal.Contains("${{", StringComparison.Ordinal);
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>A matrix key whose values (and those of include entries) are all literals written in the workflow.</summary>
-    private static bool IsStaticMatrix(YamlMappingNode job, string key)
-    {
-        var matrix = Child(Child(job, "strategy"), "matrix");
-        if (matrix is not YamlMappingNode mapping)
-        {
-            return false;
-        }
-
-        var values = new List<YamlNode>();
-        if (Child(mapping, key) is { } direct)
-        {
-            values.Add(direct);
-        }
-
-        foreach (var entry in (Child(mapping, "include") as YamlSequenceNode)?.Children ?? [])
-        {
-            if (Child(entry, key) is { } included)
-            {
-                values.Add(included);
-            }
-        }
-
-        return values.Count > 0 && values.All(value => value switch
-        {
-            YamlScalarNode scalar => !(scalar.Value ?? string.Empty).Contains("${{", StringComparison.Ordinal),
-            YamlSequenceNode sequence => sequence.Children.All(item => item is YamlScalarNode { Value: { } text } && !text.Contains("${{", StringComparison.Ordinal)),
-            _ => false,
-        });
-    }
-
-    private void CheckGitHubEnv(YamlScalarNode run, YamlMappingNode step, YamlMappingNode? job, bool isAction)
+    private void CheckGitHubEnv(YamlScalarNode run, YamlMappingNode step, YamlMappingNode? job, IReadOnlyList<YamlMappingNode> steps)
     {
         var script = run.Value ?? string.Empty;
         var dangerous = HasTrigger("pull_request_target", "workflow_run");
+        var scope = new TraceScope(step, job, steps);
         var searchFrom = 0;
         foreach (var line in script.Split('\n'))
         {
@@ -176,14 +123,27 @@ internal sealed partial class WorkflowChecks
                 continue;
             }
 
-            var untrusted = Expressions.In(line).SelectMany(expression => expression.Contexts).Any(name => !IsSecret(name) && !IsFixed(name, step, job, isAction))
-                || VariableReference().Matches(line).Any(variable => Child(Child(step, "env"), variable.Groups[1].Value) is YamlScalarNode { Value: { } value }
-                    && Expressions.In(value).SelectMany(expression => expression.Contexts).Any(name => !IsFixed(name, step, job, isAction)));
+            // The written value: its expressions, and the step's env values it reads as $NAME.
+            var read = Expressions.In(line).Select(expression => _tracer.OfExpression(expression, scope))
+                .Concat(VariableReference().Matches(line).Select(variable => variable.Groups[1].Value).Where(name => Child(Child(step, "env"), name) is not null)
+                    .Select(name => _tracer.OfContext("env." + name, scope)))
+                .ToList();
+            var untrusted = read.Any(trace => trace.Class == TaintClass.Attacker);
+            var unknown = read.FirstOrDefault(trace => trace.Class == TaintClass.Unknown);
+            if (!untrusted && !dangerous && unknown is null)
+            {
+                continue;
+            }
+
+            var at = context.LineOf(run, line.Trim(), ref searchFrom);
             if (untrusted || dangerous)
             {
-                var at = context.LineOf(run, line.Trim(), ref searchFrom);
                 var why = untrusted ? "writes a value an outsider can choose" : $"writes in a workflow that {string.Join("/", _triggers.Select(trigger => trigger.Value).Where(value => value is "pull_request_target" or "workflow_run"))} triggers";
                 context.Error(at, AuditRules.GitHubEnv, $"{target.Groups["file"].Value} {why}: later steps can be made to run other code (LD_PRELOAD, a PATH entry)", "pass state through $GITHUB_OUTPUT, or write only literal, trusted values");
+            }
+            else
+            {
+                context.Warning(at, AuditRules.GitHubEnv, $"{target.Groups["file"].Value} gets a value Harden cannot trace ({unknown!.Reason}): if an outsider can choose it, later steps can be made to run other code", "write only literal, trusted values, or pass state through $GITHUB_OUTPUT");
             }
         }
     }

@@ -10,6 +10,7 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
     private static readonly string[] ForkTriggers = ["pull_request", "pull_request_target", "issue_comment", "pull_request_review", "pull_request_review_comment", "discussion_comment"];
 
     private IReadOnlyList<YamlScalarNode> _triggers = [];
+    private TaintTracer _tracer = new(root, new Dictionary<string, string>(), isAction: true);
     private Dictionary<string, string> _inputTypes = new(StringComparer.Ordinal);
 
     private bool HasTrigger(params string[] names) => _triggers.Any(trigger => names.Contains(trigger.Value, StringComparer.Ordinal));
@@ -32,8 +33,10 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
             }
         }
 
+        _tracer = new TaintTracer(root, _inputTypes, isAction: false);
         var jobs = Pairs(Child(root, "jobs")).Where(pair => pair.Value is YamlMappingNode).Select(pair => (pair.Key, Job: (YamlMappingNode)pair.Value)).ToList();
         CheckTriggers(jobs);
+        CheckArtifactPoisoning(jobs);
         CheckPermissions(jobs);
         CheckOverprovisionedSecrets(root);
         CheckInsecureCommands(Child(root, "env"));
@@ -57,48 +60,9 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
             var steps = StepWalk.StepsOf(Child(runs, "steps")).ToList();
             foreach (var step in steps)
             {
-                CheckStep(step, job: null, steps, isAction: true);
+                CheckStep(step, job: null, steps);
             }
         }
-    }
-
-    private void CheckTriggers(List<(YamlScalarNode Key, YamlMappingNode Job)> jobs)
-    {
-        // Only actions that never touch the head (TriggerSafeActions): nothing from outside can run here.
-        var onlySafeActions = jobs.Count > 0 && jobs.All(job => Child(job.Job, "uses") is null
-            && Steps(job.Job).All(step => Child(step, "run") is null && TriggerSafeActions.Contains(Text(Child(step, "uses")))));
-        if (onlySafeActions)
-        {
-            return;
-        }
-
-        var runsUntrusted = jobs.Any(job => Steps(job.Job).Any(RunsUntrustedHead));
-        foreach (var name in _triggers.Where(name => name.Value is "pull_request_target" or "workflow_run"))
-        {
-            var what = $"the {name.Value} trigger runs with secrets and a write token on events from outside the repository";
-            if (runsUntrusted)
-            {
-                context.Error(name, AuditRules.DangerousTriggers, $"{what}, and this workflow checks out or downloads the untrusted head", "use pull_request (no secrets) for untrusted code, or never check out the head here");
-            }
-            else
-            {
-                context.Warning(name, AuditRules.DangerousTriggers, $"{what}; this workflow does not check out its head, keep it that way", "prefer pull_request, workflow_dispatch or schedule");
-            }
-        }
-    }
-
-    /// <summary>A checkout of the pull request's or triggering run's head, or artifacts from another run.</summary>
-    private static bool RunsUntrustedHead(YamlMappingNode step)
-    {
-        var uses = Text(Child(step, "uses"));
-        if (AuditRules.IsAction(uses, AuditRules.CheckoutAction))
-        {
-            var reference = Text(Child(Child(step, "with"), "ref")) ?? string.Empty;
-            var repository = Text(Child(Child(step, "with"), "repository")) ?? string.Empty;
-            return UntrustedRef().IsMatch(reference) || repository.Contains("head.repo", StringComparison.Ordinal);
-        }
-
-        return AuditRules.IsAction(uses, "actions/download-artifact") && Child(Child(step, "with"), "run-id") is not null;
     }
 
     /// <summary>
@@ -228,7 +192,4 @@ internal sealed partial class WorkflowChecks(FileContext context, YamlMappingNod
 
     [GeneratedRegex(@"toJSON\s*\(\s*secrets\s*\)", RegexOptions.IgnoreCase)]
     private static partial Regex ToJsonSecrets();
-
-    [GeneratedRegex(@"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch)|refs/pull/|github\.event\.pull_request\.merge_commit_sha")]
-    private static partial Regex UntrustedRef();
 }

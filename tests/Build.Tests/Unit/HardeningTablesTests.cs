@@ -81,6 +81,51 @@ public sealed class HardeningTablesTests
         Assert.That(Expressions.IsFixed(context), Is.EqualTo(isFixed));
     }
 
+    [TestCase("github.event.issue.title", TaintClass.Attacker)]
+    [TestCase("GitHub.Event.Issue.Title", TaintClass.Attacker)]
+    [TestCase("github.event", TaintClass.Attacker)]
+    [TestCase("github", TaintClass.Attacker)]
+    [TestCase("github.head_ref", TaintClass.Attacker)]
+    [TestCase("github.ref_name", TaintClass.Attacker)]
+    [TestCase("github.event.inputs.build_id", TaintClass.Attacker)]
+    [TestCase("github.event.client_payload.number", TaintClass.Attacker)]
+    [TestCase("github.event[inputs.field]", TaintClass.Attacker)]
+    [TestCase("inputs", TaintClass.Attacker)]
+    [TestCase("github.event.pull_request.number", TaintClass.Fixed)]
+    [TestCase("github.event.comment.user_id", TaintClass.Fixed)]
+    [TestCase("github.event.workflow_run.run_number", TaintClass.Fixed)]
+    [TestCase("github.event.review.author_association", TaintClass.Fixed)]
+    [TestCase("vars.REGION", TaintClass.Fixed)]
+    [TestCase("steps.build.outcome", TaintClass.Fixed)]
+    [TestCase("steps.build.outputs.tag", TaintClass.Unknown)]
+    [TestCase("needs.build.outputs.tag", TaintClass.Unknown)]
+    [TestCase("env.NAME", TaintClass.Unknown)]
+    [TestCase("matrix.os", TaintClass.Unknown)]
+    [TestCase("inputs.name", TaintClass.Unknown)]
+    [TestCase("github.workflow", TaintClass.Unknown)]
+    [TestCase("steps[matrix.id].outputs.tag", TaintClass.Unknown)]
+    [TestCase("runner.os.extra", TaintClass.Unknown)]
+    public void Each_context_has_a_class_before_tracing(string context, TaintClass expected)
+    {
+        var row = ContextTable.Classify(context);
+        Assert.That(row.Class, Is.EqualTo(expected), row.Pattern);
+        Assert.That(row.Reason, Is.Not.Empty);
+    }
+
+    [TestCase("echo \"tag=$TAG\" >> \"$GITHUB_OUTPUT\"", "GITHUB_OUTPUT", "tag", "$TAG")]
+    [TestCase("echo tag=1.2 >> $GITHUB_OUTPUT", "GITHUB_OUTPUT", "tag", "1.2")]
+    [TestCase("echo \"::set-output name=tag::v1\"", "GITHUB_OUTPUT", "tag", "v1")]
+    [TestCase("\"tag=$v\" | Out-File -Append $env:GITHUB_OUTPUT", "GITHUB_OUTPUT", "tag", "$v")]
+    [TestCase("echo \"MODE=fast\" >> \"$GITHUB_ENV\"", "GITHUB_ENV", "MODE", "fast")]
+    [TestCase("echo \"MODE=fast\" >> \"$GITHUB_ENV\"", "GITHUB_OUTPUT", null, null)]
+    [TestCase("{\n  echo \"body<<EOF\"\n  echo \"$BODY\"\n  echo EOF\n} >> \"$GITHUB_OUTPUT\"", "GITHUB_OUTPUT", "body", "  echo \"$BODY\"")]
+    [TestCase("MODE=fast ./run.sh > \"$GITHUB_OUTPUT.log\"", "GITHUB_OUTPUT", null, null)]
+    public void A_write_to_the_runners_files_is_read_as_name_and_value(string script, string file, string? name, string? value)
+    {
+        var writes = ShellWrites.Of(script, file).ToList();
+        Assert.That(writes.Select(write => (write.Name, write.Value)), name is null ? Is.Empty : Is.EqualTo(new[] { (name, value!) }));
+    }
+
     [TestCase("github.event.issue.title == 'x'", true)]
     [TestCase("contains(github.event.issue.title, 'x')", true)]
     [TestCase("!github.event.issue.title", true)]

@@ -59,6 +59,15 @@ public sealed class ReadmeTests
     }
 
     [Test]
+    public void The_taint_table_is_the_one_the_audit_classifies_with()
+    {
+        var harden = Doc("harden");
+        var table = harden[harden.IndexOf("| context | class | why |", StringComparison.Ordinal)..];
+        var rows = table.Split('\n').Skip(2).TakeWhile(line => line.StartsWith('|')).ToList();
+        Assert.That(rows, Is.EqualTo(Build.Hardening.ContextTable.MarkdownRows.ToList()));
+    }
+
+    [Test]
     public void The_pass_criteria_table_is_the_one_the_build_declares()
     {
         var checks = Doc("checks");
