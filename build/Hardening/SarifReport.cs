@@ -27,9 +27,11 @@ public static partial class SarifReport
 
     /// <param name="sourceRoot">The folder finding paths are relative to (the repository); null: none recorded.</param>
     /// <param name="workflowsFolder">The audited folder, the base of findings that lie outside <paramref name="sourceRoot"/>.</param>
-    public static JObject Build(IEnumerable<AuditFinding> findings, Func<string, string> redact, string? sourceRoot = null, string? workflowsFolder = null)
+    /// <param name="profile">The rules applied: only those are the run's rule metadata, and its name is a run property.</param>
+    public static JObject Build(IEnumerable<AuditFinding> findings, Func<string, string> redact, string? sourceRoot = null, string? workflowsFolder = null, AuditProfile? profile = null)
     {
-        var rules = AuditRules.All.ToList();
+        profile ??= AuditProfile.Project;
+        var rules = profile.Rules.ToList();
         var outside = false;
         var results = findings.Select(finding =>
         {
@@ -77,6 +79,7 @@ public static partial class SarifReport
                 },
             },
             ["results"] = new JArray(results),
+            ["properties"] = new JObject { ["hardenProfile"] = profile.Name },
         };
         if (bases.Count > 0)
         {

@@ -18,8 +18,11 @@ public static partial class WorkflowAudit
     private static readonly string[] SkippedFolders = [".git", "bin", "obj", "node_modules", "artifacts", ".benchmark"];
 
     /// <summary>Audits the workflow files of a folder and the composite actions of the repository.</summary>
-    public static WorkflowAuditResult AuditDirectory(string directory, string displayRoot, string? actionsRoot = null, AuditCache? cache = null)
+    public static WorkflowAuditResult AuditDirectory(string directory, string displayRoot, string? actionsRoot = null, AuditCache? cache = null, AuditProfile? profile = null)
     {
+        profile ??= AuditProfile.Project;
+        var audit = (Func<string, string, IReadOnlyList<AuditFinding>>)((path, text) => AuditFile(path, text, profile));
+        var auditAction = (Func<string, string, IReadOnlyList<AuditFinding>>)((path, text) => AuditAction(path, text, profile));
         var findings = new List<AuditFinding>();
         var files = 0;
         if (Directory.Exists(directory))
@@ -29,7 +32,7 @@ public static partial class WorkflowAudit
                 if (entry.Name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || entry.Name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
                 {
                     files++;
-                    findings.AddRange(AuditEntry(entry, displayRoot, "workflow", AuditFile, cache));
+                    findings.AddRange(AuditEntry(entry, displayRoot, $"workflow:{profile.Name}", audit, cache));
                 }
             }
         }
@@ -37,7 +40,7 @@ public static partial class WorkflowAudit
         foreach (var action in ActionFiles(actionsRoot, directory))
         {
             files++;
-            findings.AddRange(AuditEntry(action, displayRoot, "action", AuditAction, cache));
+            findings.AddRange(AuditEntry(action, displayRoot, $"action:{profile.Name}", auditAction, cache));
         }
 
         return new WorkflowAuditResult(files, findings);
@@ -119,17 +122,17 @@ public static partial class WorkflowAudit
         return (relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(path) : relative).Replace('\\', '/');
     }
 
-    public static IReadOnlyList<AuditFinding> AuditFile(string path, string text) =>
-        Audit(path, text, (context, root) => new WorkflowChecks(context, root).Run());
+    public static IReadOnlyList<AuditFinding> AuditFile(string path, string text, AuditProfile? profile = null) =>
+        Audit(path, text, profile ?? AuditProfile.Project, (context, root) => new WorkflowChecks(context, root).Run());
 
     /// <summary>A composite action (action.yml): the step rules apply to its <c>runs.steps</c>.</summary>
-    public static IReadOnlyList<AuditFinding> AuditAction(string path, string text) =>
-        Audit(path, text, (context, root) => new WorkflowChecks(context, root).RunAction());
+    public static IReadOnlyList<AuditFinding> AuditAction(string path, string text, AuditProfile? profile = null) =>
+        Audit(path, text, profile ?? AuditProfile.Project, (context, root) => new WorkflowChecks(context, root).RunAction());
 
-    private static IReadOnlyList<AuditFinding> Audit(string path, string text, Action<FileContext, YamlMappingNode> checks)
+    private static IReadOnlyList<AuditFinding> Audit(string path, string text, AuditProfile profile, Action<FileContext, YamlMappingNode> checks)
     {
         var findings = new List<AuditFinding>();
-        var context = new FileContext(path, text, findings);
+        var context = new FileContext(path, text, findings, profile);
         try
         {
             if (YamlGuard.Check(text, out var aliases) is { } problem)
@@ -178,9 +181,11 @@ public static partial class WorkflowAudit
     internal static partial Regex PinnedCommit();
 
     /// <summary>Where findings go, and how to find the line of text inside a node.</summary>
-    internal sealed class FileContext(string path, string text, List<AuditFinding> findings)
+    internal sealed class FileContext(string path, string text, List<AuditFinding> findings, AuditProfile profile)
     {
         public string Path => path;
+
+        public AuditProfile Profile => profile;
 
         /// <summary>Where aliases are used: a finding reached through one is reported there, not at its anchor.</summary>
         public AliasUses Aliases { get; set; } = new();
@@ -193,8 +198,13 @@ public static partial class WorkflowAudit
 
         public void Warning(int line, string rule, string message, string fix) => Add(line, Severity.Warning, rule, message, fix);
 
-        public void Add(int line, Severity severity, string rule, string message, string fix) =>
-            findings.Add(new AuditFinding(path, line, severity, rule, message, fix));
+        public void Add(int line, Severity severity, string rule, string message, string fix)
+        {
+            if (profile.Applies(rule))
+            {
+                findings.Add(new AuditFinding(path, line, severity, rule, message, fix));
+            }
+        }
 
         /// <summary>
         /// The line of an expression inside a scalar, found in the file's own text between the node's

@@ -190,6 +190,11 @@ internal sealed partial class WorkflowChecks
         }
 
         var at = value.LastIndexOf('@');
+        if (at > 0 && context.Profile.AllowsRefPin(value.Split('/')[0]))
+        {
+            return; // the profile lets this owner's actions be pinned to a tag or branch
+        }
+
         if (at < 0 || !PinnedCommit().IsMatch(value[(at + 1)..]))
         {
             context.Error(uses, AuditRules.UnpinnedUses, $"{value} is not pinned to a commit", "pin to the full 40-character commit and keep the version in a comment: uses: owner/action@<sha> # vX.Y.Z");

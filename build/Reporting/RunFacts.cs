@@ -18,6 +18,9 @@ public sealed class RunFacts
 
     public List<Build.Hardening.AuditFinding> Findings { get; } = [];
 
+    /// <summary>The profile Harden audited with; null when Harden did not audit.</summary>
+    public string? HardenProfile { get; set; }
+
     public Build.Hardening.HardenRunnerState? HardenRunner { get; set; }
 
     public List<string> Notes { get; } = [];

@@ -62,6 +62,7 @@ public static class RunReport
         };
 
         // Facts a run did not learn are null, never missing keys.
+        report["hardenProfile"] = facts.HardenProfile;
         report["hardenRunner"] = null;
         report["gateway"] = null;
         report["key"] = null;

@@ -18,6 +18,7 @@ public static class ArgumentNames
     public const string NoColor = "no-color";
     public const string Workflows = "workflows";
     public const string Harden = "harden";
+    public const string HardenProfile = "harden-profile";
     public const string Egress = "egress";
     public const string HardenAgentDir = "harden-agent-dir";
     public const string Tailnet = "tailnet";

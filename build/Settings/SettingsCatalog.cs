@@ -29,6 +29,7 @@ public static class SettingsCatalog
         new("no colour in the console", $"`--{ArgumentNames.NoColor}` or `NO_COLOR` (any value)", "colour only on a terminal or in GitHub Actions' log", ArgumentNames.NoColor),
         new("workflows to audit", $"`--{ArgumentNames.Workflows}=DIR` (must exist)", $"`{SettingsReader.DefaultWorkflows}` in the repository", ArgumentNames.Workflows),
         new("workflow audit mode", $"`--{ArgumentNames.Harden}=audit|block`", "`block`: any error finding fails Harden; `audit` reports and passes", ArgumentNames.Harden),
+        new("which rules the workflow audit applies", $"`--{ArgumentNames.HardenProfile}=project|audit`", $"`project`: {Hardening.AuditProfile.Project.Summary}; `audit`: {Hardening.AuditProfile.Audit.Summary} (for workflows that do not follow this project's policy)", ArgumentNames.HardenProfile),
         new("egress mode for the run's own HTTP traffic", $"`--{ArgumentNames.Egress}=audit|block`", "`block`: a destination outside the allowlist is refused before connecting; `audit` records it", ArgumentNames.Egress),
         new("SARIF 2.1.0 file of the workflow audit, for GitHub code scanning", $"`--{ArgumentNames.Sarif}=PATH` (never inside `build/`)", "none (not written)", ArgumentNames.Sarif),
         new("JUnit XML file of the run (one testcase per task), for CI test reporters", $"`--{ArgumentNames.JUnit}=PATH` (never inside `build/`)", "none (not written)", ArgumentNames.JUnit),

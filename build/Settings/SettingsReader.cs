@@ -63,6 +63,7 @@ public static class SettingsReader
             WorkflowsDirectory = ReadWorkflows(source, problems),
             WorkflowsGiven = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) is not null,
             HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
+            HardenProfile = ReadProfile(source, problems),
             Egress = ReadMode(source, ArgumentNames.Egress, problems),
             SarifPath = ReadOutputPath(source, ArgumentNames.Sarif, "artifacts/harden.sarif", problems),
             JUnitPath = ReadOutputPath(source, ArgumentNames.JUnit, "artifacts/verify-junit.xml", problems),
@@ -316,6 +317,23 @@ public static class SettingsReader
                 problems.Add($"--{name}: must be audit or block, such as --{name}=audit");
                 return EgressMode.Block;
         }
+    }
+
+    private static Build.Hardening.AuditProfile ReadProfile(ISettingsSource source, List<string> problems)
+    {
+        var value = source.Argument(ArgumentNames.HardenProfile);
+        if (value is null)
+        {
+            return Build.Hardening.AuditProfile.Project;
+        }
+
+        if (Build.Hardening.AuditProfile.Named(value) is { } profile)
+        {
+            return profile;
+        }
+
+        problems.Add($"--{ArgumentNames.HardenProfile}: must be {string.Join(" or ", Build.Hardening.AuditProfile.All.Select(known => known.Name))}, such as --{ArgumentNames.HardenProfile}=audit");
+        return Build.Hardening.AuditProfile.Project;
     }
 
     private static bool IsTrue(string? value) => value is not null && value.Equals("true", StringComparison.OrdinalIgnoreCase);

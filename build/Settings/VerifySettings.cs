@@ -70,6 +70,9 @@ public sealed record VerifySettings
     /// <summary>Block fails Harden on any error finding; audit reports and passes.</summary>
     public bool HardenBlocks { get; init; } = true;
 
+    /// <summary>The rules Harden applies: this project's policy, or an audit of someone else's workflows.</summary>
+    public Build.Hardening.AuditProfile HardenProfile { get; init; } = Build.Hardening.AuditProfile.Project;
+
     public EgressMode Egress { get; init; } = EgressMode.Block;
 
     public Build.Tailnet.TailnetSettings Tailnet { get; init; } = new();

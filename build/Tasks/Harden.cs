@@ -22,7 +22,8 @@ public sealed class Harden : VerificationTask
         }
 
         var cache = settings.IsCi ? null : AuditCache.ForThisProgram();
-        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path, cache);
+        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path, cache, settings.HardenProfile);
+        context.Facts.HardenProfile = settings.HardenProfile.Name;
         var folder = Path.GetRelativePath(displayRoot, settings.WorkflowsDirectory) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : settings.WorkflowsDirectory;
         context.Facts.Findings.AddRange(findings);
         foreach (var finding in findings)
@@ -47,7 +48,7 @@ public sealed class Harden : VerificationTask
 
         if (settings.SarifPath is { } sarif)
         {
-            SarifReport.Write(sarif, SarifReport.Build(findings, context.Redactor.Redact, displayRoot, settings.WorkflowsDirectory));
+            SarifReport.Write(sarif, SarifReport.Build(findings, context.Redactor.Redact, displayRoot, settings.WorkflowsDirectory, settings.HardenProfile));
             context.Info($"SARIF: {sarif}");
         }
 
@@ -60,7 +61,8 @@ public sealed class Harden : VerificationTask
             throw new CheckSkippedException($"no workflow or composite action to audit in {(settings.WorkflowsGiven ? folder : ".github/workflows")}; {agent}");
         }
 
-        var detail = $"{files} workflow(s) audited: {errors} error(s), {warnings} warning(s); {agent}";
+        var profile = settings.HardenProfile == AuditProfile.Project ? string.Empty : $" with the {settings.HardenProfile.Name} profile ({settings.HardenProfile.Summary})";
+        var detail = $"{files} workflow(s) audited{profile}: {errors} error(s), {warnings} warning(s); {agent}";
 
         if (errors > 0 && settings.HardenBlocks)
         {

@@ -28,6 +28,20 @@ public sealed class HardenTests
         Assert.That((string?)run.Task("Harden")["failure"], Is.EqualTo("workflow-audit"));
         Assert.That(run.Report["workflowFindings"]!.Single()["rule"]!.ToString(), Is.EqualTo("unpinned-uses"));
         Assert.That(run.StepSummary, Does.Contain("**unpinned-uses**"));
+        Assert.That((string?)run.Report["hardenProfile"], Is.EqualTo("project"));
+    }
+
+    [Test]
+    public void The_audit_profile_passes_tag_pinned_actions_and_says_so_in_the_report_and_sarif()
+    {
+        var workflows = FixtureCopy("unpinned-uses.bad", "harden-runner-audit.bad");
+        var sarif = Path.Combine(workflows, "harden.sarif");
+        var run = BuildRun.Start(["--target=Harden", "--exclusive", "--harden-profile=audit", $"--workflows={workflows}", $"--sarif={sarif}"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        Assert.That((string?)run.Task("Harden")["detail"], Does.StartWith("2 workflow(s) audited with the audit profile (no harden-runner rules; actions/* and github/* may be pinned to a tag): 0 error(s), 0 warning(s)"));
+        Assert.That((string?)run.Report["hardenProfile"], Is.EqualTo("audit"));
+        Assert.That(File.ReadAllText(sarif), Does.Contain("\"hardenProfile\": \"audit\""));
     }
 
     [Test]

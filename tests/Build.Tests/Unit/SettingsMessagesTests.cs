@@ -77,6 +77,7 @@ public sealed class SettingsMessagesTests
         Assert.That(settings.Insecure, Is.False);
         Assert.That(settings.AllowHttp, Is.False);
         Assert.That(settings.HardenBlocks, Is.True);
+        Assert.That(settings.HardenProfile, Is.SameAs(Build.Hardening.AuditProfile.Project));
         Assert.That(settings.Egress, Is.EqualTo(Build.Security.EgressMode.Block));
         Assert.That(settings.HardenAgentDirectory, Is.EqualTo("/home/agent"));
         Assert.That(settings.SarifPath, Is.Null);
@@ -86,5 +87,14 @@ public sealed class SettingsMessagesTests
         Assert.That(settings.Deadline, Is.EqualTo(TimeSpan.FromSeconds(10)));
         Assert.That(SettingsReader.Read(new TestSettings(environment: new() { ["CI"] = "true" })).Settings!.Deadline, Is.EqualTo(TimeSpan.FromSeconds(60)));
         Assert.That(SettingsReader.Read(new TestSettings(arguments: new() { ["stream"] = "false", ["harden"] = "audit" })).Settings!.HardenBlocks, Is.False);
+        Assert.That(SettingsReader.Read(new TestSettings(arguments: new() { ["harden-profile"] = "Audit" })).Settings!.HardenProfile, Is.SameAs(Build.Hardening.AuditProfile.Audit));
+    }
+
+    [Test]
+    public void An_unknown_harden_profile_names_the_ones_there_are()
+    {
+        var (settings, problems) = SettingsReader.Read(new TestSettings(arguments: new() { ["harden-profile"] = "strict" }));
+        Assert.That(settings, Is.Null);
+        Assert.That(problems, Is.EqualTo(new[] { "--harden-profile: must be project or audit, such as --harden-profile=audit" }));
     }
 }

@@ -54,6 +54,36 @@ public sealed class WorkflowAuditTests
     }
 
     [Test]
+    public void The_audit_profile_drops_the_harden_runner_rules_and_lets_actions_and_github_pin_to_a_tag()
+    {
+        const string fixture = "profile.mixed-pins.yml";
+        var text = File.ReadAllText(Path.Combine(FixtureDirectory, fixture));
+
+        static IEnumerable<string> Lines(IEnumerable<AuditFinding> findings) => findings.Select(finding => $"{finding.Line} {finding.Severity.ToString().ToLowerInvariant()} {finding.RuleId}");
+        Assert.That(Lines(WorkflowAudit.AuditFile(fixture, text)), Is.EqualTo(new[]
+        {
+            "7 error harden-runner-first", "10 error unpinned-uses", "13 error unpinned-uses", "14 error unpinned-uses", "15 error unpinned-uses",
+            "20 error harden-runner-blocks-tailnet",
+        }));
+        Assert.That(Lines(WorkflowAudit.AuditFile(fixture, text, AuditProfile.Audit)), Is.EqualTo(new[] { "14 error unpinned-uses", "15 error unpinned-uses" }), "a look-alike owner (actions-ecosystem) is not actions");
+        Assert.That(AuditProfile.Named(" AUDIT "), Is.SameAs(AuditProfile.Audit));
+        Assert.That(AuditProfile.Named("strict"), Is.Null);
+    }
+
+    [Test]
+    public void Sarif_names_the_profile_and_lists_only_its_rules()
+    {
+        var findings = WorkflowAudit.AuditFile("x.yml", File.ReadAllText(Path.Combine(FixtureDirectory, "profile.mixed-pins.yml")), AuditProfile.Audit);
+        var run = SarifReport.Build(findings, text => text, profile: AuditProfile.Audit)["runs"]![0]!;
+        var rules = run["tool"]!["driver"]!["rules"]!.Select(rule => (string)rule["id"]!).ToList();
+
+        Assert.That((string?)run["properties"]!["hardenProfile"], Is.EqualTo("audit"));
+        Assert.That(rules, Does.Not.Contain(AuditRules.HardenRunnerFirst).And.Contain(AuditRules.UnpinnedUses).And.Contain(AuditRules.ArtifactPoisoning));
+        Assert.That(run["results"]!.Select(result => rules[(int)result["ruleIndex"]!]), Is.EqualTo(run["results"]!.Select(result => (string)result["ruleId"]!)));
+        Assert.That((string?)SarifReport.Build([], text => text)["runs"]![0]!["properties"]!["hardenProfile"], Is.EqualTo("project"));
+    }
+
+    [Test]
     public void The_projects_own_workflows_have_no_error_and_warn_only_where_a_tailnet_job_needs_audit_mode()
     {
         var findings = WorkflowAudit.AuditDirectory(Repository.PathOf(".github/workflows"), Repository.Root).Findings;
