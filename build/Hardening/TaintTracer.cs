@@ -145,34 +145,40 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
     private Trace OfMatrix(string key, TraceScope scope, int depth)
     {
         var context = $"matrix.{key}";
+        var jobScope = scope with { Step = null };
         var matrix = Child(Child(scope.Job, "strategy"), "matrix");
-        if (matrix is YamlScalarNode { Value: { } computed })
+        if (matrix is YamlScalarNode { Value: { } whole })
         {
-            var whole = OfText(computed, scope with { Step = null }, depth);
-            return whole.Class == TaintClass.Fixed ? Trace.Unknown(context, "the matrix is computed at run time") : whole;
+            var trace = OfText(whole, jobScope, depth);
+            return trace.Class == TaintClass.Fixed ? Trace.Unknown(context, "the matrix is computed at run time") : trace;
         }
 
+        var traces = new List<Trace>();
         var values = new List<YamlNode>();
         if (Child(matrix, key) is { } direct)
         {
             values.Add(direct);
         }
 
-        values.AddRange(((Child(matrix, "include") as YamlSequenceNode)?.Children ?? []).Select(entry => Child(entry, key)).OfType<YamlNode>());
-        if (values.Count == 0)
+        var include = Child(matrix, "include");
+        values.AddRange(((include as YamlSequenceNode)?.Children ?? []).Select(entry => Child(entry, key)).OfType<YamlNode>());
+        if (include is YamlScalarNode { Value: { } computed } && computed.Contains("${{", StringComparison.Ordinal))
+        {
+            // include: ${{ fromJSON(…) }} can add any key: its values are whatever that expression gives.
+            var trace = OfText(computed, jobScope, depth);
+            traces.Add(trace.Class == TaintClass.Fixed ? Trace.Unknown(context, "the matrix's include is computed at run time") : trace);
+        }
+        else if (values.Count == 0)
         {
             return Trace.Unknown(context, $"{key} is not a key of this job's matrix");
         }
 
-        var scalars = values.SelectMany(value => value switch
+        foreach (var value in values.SelectMany(value => value is YamlSequenceNode sequence ? sequence.Children : [value]))
         {
-            YamlScalarNode scalar => [scalar],
-            YamlSequenceNode sequence => sequence.Children,
-            _ => [value],
-        }).ToList();
-        return scalars.All(node => node is YamlScalarNode)
-            ? Trace.Worst(scalars.Select(node => OfText(((YamlScalarNode)node).Value ?? string.Empty, scope with { Step = null }, depth)), string.Empty)
-            : Trace.Unknown(context, $"matrix.{key} holds a mapping or list");
+            traces.Add(value is YamlScalarNode { Value: var text } ? OfText(text ?? string.Empty, jobScope, depth) : Trace.Unknown(context, $"matrix.{key} holds a mapping or list"));
+        }
+
+        return Trace.Worst(traces, string.Empty);
     }
 
     /// <summary>
