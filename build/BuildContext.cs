@@ -10,7 +10,7 @@ using Cake.Frosting;
 namespace Build;
 
 /// <summary>The typed context, built once from arguments and environment before anything is printed.</summary>
-public sealed class BuildContext : FrostingContext
+public sealed class BuildContext : FrostingContext, IPublishedRun, ITailnetRun
 {
     private GatewayClient? _gateway;
 
@@ -109,6 +109,8 @@ public sealed class BuildContext : FrostingContext
     }
 
     /// <summary>Ends the tailnet session, once, and records what happened for the summary.</summary>
+    void ITailnetRun.Note(string message) => Facts.Notes.Add(message);
+
     public void DisconnectTailnet()
     {
         if (Tailnet is { Disconnected: false } session)

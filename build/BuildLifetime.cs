@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
+using Build.Core;
 using Build.Gateway;
 using Build.Reporting;
-using Build.Tasks;
 using Cake.Core;
 using Cake.Frosting;
 
@@ -36,8 +36,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         // --exclusive on an aggregate (Verify, Default, Summary) would run it alone: nothing checked, yet
         // "passed". Cake's TasksToExecute lists the whole graph even then, so ask the command line.
         var exclusive = Environment.GetCommandLineArgs().Any(argument => argument is "--exclusive" or "-e" or "--exclusive=true");
-        if ((exclusive && !VerificationTask.CheckNames.Contains(info.TargetTask.Name))
-            || !info.TasksToExecute.Any(task => VerificationTask.CheckNames.Contains(task.Name)))
+        if ((exclusive && !Checks.Names.Contains(info.TargetTask.Name))
+            || !info.TasksToExecute.Any(task => Checks.Names.Contains(task.Name)))
         {
             context.NoCheckRequested = true;
             throw new CakeException(2, $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run {CakeHost.ScriptName} --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive ({CakeHost.ScriptName} --tree lists them).");

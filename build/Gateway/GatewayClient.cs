@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Build.Core;
 using Build.Security;
 using Build.Settings;
 using Polly;

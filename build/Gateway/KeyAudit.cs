@@ -1,4 +1,5 @@
 using System.Globalization;
+using Build.Core;
 using Build.Hardening;
 
 namespace Build.Gateway;

@@ -1,3 +1,4 @@
+using Build.Core;
 using Build.Hardening;
 using Newtonsoft.Json.Linq;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Build.Core;
 
 namespace Build.Hardening;
 
@@ -118,7 +119,7 @@ public sealed class AuditCache(string directory, Guid programId)
         try
         {
             Prune();
-            Build.Reporting.OutputFile.WriteAllText(entry, text.ToString());
+            OutputFile.WriteAllText(entry, text.ToString());
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

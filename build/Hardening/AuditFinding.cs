@@ -1,10 +1,6 @@
-namespace Build.Hardening;
+using Build.Core;
 
-public enum Severity
-{
-    Error,
-    Warning,
-}
+namespace Build.Hardening;
 
 public sealed record WorkflowAuditResult(int Files, IReadOnlyList<AuditFinding> Findings);
 

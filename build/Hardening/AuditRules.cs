@@ -1,3 +1,5 @@
+using Build.Core;
+
 namespace Build.Hardening;
 
 /// <summary>One audit rule: its id, its usual severity, what it flags and a title (README: Harden; SARIF rule metadata).</summary>

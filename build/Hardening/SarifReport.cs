@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Build.Core;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -72,8 +73,8 @@ public static partial class SarifReport
             {
                 ["driver"] = new JObject
                 {
-                    ["name"] = $"{(global::Build.BuildInfo.Name)} Harden",
-                    ["version"] = global::Build.BuildInfo.Version,
+                    ["name"] = $"{BuildInfo.Name} Harden",
+                    ["version"] = BuildInfo.Version,
                     ["informationUri"] = "https://github.com/",
                     ["rules"] = new JArray(rules.Select(Rule)),
                 },
@@ -90,7 +91,7 @@ public static partial class SarifReport
     }
 
     public static void Write(string path, JObject sarif) =>
-        global::Build.Reporting.OutputFile.WriteAllText(path, sarif.ToString(Formatting.Indented));
+        OutputFile.WriteAllText(path, sarif.ToString(Formatting.Indented));
 
     /// <summary>PascalCase of the id; a one-word id gets a prefix, since a name equal to the id says nothing more.</summary>
     public static string NameOf(AuditRule rule)

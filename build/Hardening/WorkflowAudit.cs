@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Build.Core;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Build.Core;
 using Build.Security;
 
 namespace Build.Reporting;

@@ -5,7 +5,7 @@ namespace Build.Reporting;
 /// <summary>Writes the table, the JSON report and the step summary, once per run.</summary>
 public static class RunPublisher
 {
-    public static void Publish(BuildContext context, bool printTable)
+    public static void Publish(IPublishedRun context, bool printTable)
     {
         context.ReportPublished = true;
         var redactor = context.Redactor;
@@ -56,7 +56,7 @@ public static class RunPublisher
     /// After a settings error no task runs; the report at the report path (the one given, if it could be read, or
     /// the default) is replaced by one that says so, so an upload of an earlier green report cannot happen.
     /// </summary>
-    public static void PublishSettingsFailure(BuildContext context, int problems, bool reportPathIsAProblem)
+    public static void PublishSettingsFailure(IPublishedRun context, int problems, bool reportPathIsAProblem)
     {
         context.ReportPublished = true;
         var verdict = context.FailOnSettings(problems);
@@ -75,7 +75,7 @@ public static class RunPublisher
         }
     }
 
-    private static Newtonsoft.Json.Linq.JObject Report(BuildContext context, RunVerdict verdict) => RunReport.Build(
+    private static Newtonsoft.Json.Linq.JObject Report(IPublishedRun context, RunVerdict verdict) => RunReport.Build(
         context.Target,
         context.Started,
         DateTimeOffset.UtcNow - context.Started,

@@ -1,3 +1,4 @@
+using Build.Core;
 using Build.Security;
 using Build.Settings;
 using Newtonsoft.Json;

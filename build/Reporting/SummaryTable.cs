@@ -1,4 +1,5 @@
 using System.Text;
+using Build.Core;
 using Build.Security;
 using Spectre.Console;
 

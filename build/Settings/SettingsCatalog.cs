@@ -36,10 +36,10 @@ public static class SettingsCatalog
         new("harden-runner agent folder", $"`--{ArgumentNames.HardenAgentDir}=DIR`", $"`{Hardening.HardenRunnerState.DefaultDirectory}` (read on GitHub Actions only)", ArgumentNames.HardenAgentDir),
         new("how to reach the tailnet", $"`--{ArgumentNames.Tailnet}=auto|reuse|join|off`", "`auto`: off for loopback and non-tailnet URLs, reuse when a local tailscale is Running, join when join credentials are set", ArgumentNames.Tailnet),
         new("join credentials (environment only)", $"`{EnvironmentNames.TsOAuthSecret}` (+ `{EnvironmentNames.TsOAuthClientId}`), or `{EnvironmentNames.TsOAuthClientId}` + `{EnvironmentNames.TsAudience}` (workload identity federation), or `{EnvironmentNames.TsAuthKey}`", "none"),
-        new("tags the joined node advertises", $"`--{ArgumentNames.TailnetTags}`", $"`{Tailnet.TailnetSettings.DefaultTags}`", ArgumentNames.TailnetTags),
-        new("Tailscale version installed when not on PATH", $"`--{ArgumentNames.TailscaleVersion}=X.Y.Z` or `{Tailnet.TailnetSettings.LatestVersion}` (the site's stable index names it; verified like any other)", $"`{Tailnet.TailnetSettings.DefaultVersion}` (newest stable on {Tailnet.TailnetSettings.DefaultVersionChecked})", ArgumentNames.TailscaleVersion),
-        new("where that version is downloaded from", $"`--{ArgumentNames.TailscalePackages}`", $"`{Tailnet.TailnetSettings.DefaultPackages}` (Tailscale's signature and the published `.sha256` checked)", ArgumentNames.TailscalePackages),
-        new("root keys that must sign the site's signing keys", $"`--{ArgumentNames.TailscaleRootKeys}=PATH` (a PEM file of `ROOT PUBLIC KEY` blocks, for a mirror)", $"the two root keys of tailscale {Tailnet.TailnetSettings.DefaultVersion}", ArgumentNames.TailscaleRootKeys),
+        new("tags the joined node advertises", $"`--{ArgumentNames.TailnetTags}`", $"`{TailnetSettings.DefaultTags}`", ArgumentNames.TailnetTags),
+        new("Tailscale version installed when not on PATH", $"`--{ArgumentNames.TailscaleVersion}=X.Y.Z` or `{TailnetSettings.LatestVersion}` (the site's stable index names it; verified like any other)", $"`{TailnetSettings.DefaultVersion}` (newest stable on {TailnetSettings.DefaultVersionChecked})", ArgumentNames.TailscaleVersion),
+        new("where that version is downloaded from", $"`--{ArgumentNames.TailscalePackages}`", $"`{TailnetSettings.DefaultPackages}` (Tailscale's signature and the published `.sha256` checked)", ArgumentNames.TailscalePackages),
+        new("root keys that must sign the site's signing keys", $"`--{ArgumentNames.TailscaleRootKeys}=PATH` (a PEM file of `ROOT PUBLIC KEY` blocks, for a mirror)", $"the two root keys of tailscale {TailnetSettings.DefaultVersion}", ArgumentNames.TailscaleRootKeys),
     ];
 
     /// <summary>The README's settings table rows, Markdown.</summary>

@@ -68,7 +68,7 @@ public static class SettingsReader
             SarifPath = ReadOutputPath(source, ArgumentNames.Sarif, "artifacts/harden.sarif", problems),
             JUnitPath = ReadOutputPath(source, ArgumentNames.JUnit, "artifacts/verify-junit.xml", problems),
             HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
-            Tailnet = Build.Tailnet.TailnetSettingsReader.Read(source, problems),
+            Tailnet = TailnetSettingsReader.Read(source, problems),
             Notices = notices,
         };
 

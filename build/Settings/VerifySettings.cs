@@ -75,7 +75,7 @@ public sealed record VerifySettings
 
     public EgressMode Egress { get; init; } = EgressMode.Block;
 
-    public Build.Tailnet.TailnetSettings Tailnet { get; init; } = new();
+    public TailnetSettings Tailnet { get; init; } = new();
 
     public string HardenAgentDirectory { get; init; } = Build.Hardening.HardenRunnerState.DefaultDirectory;
 

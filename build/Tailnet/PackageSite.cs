@@ -1,4 +1,5 @@
 using System.Net;
+using Build.Core;
 using Build.Gateway;
 using Build.Security;
 

@@ -11,7 +11,7 @@ namespace Build.Tailnet;
 /// deleted as soon as <c>tailscale up</c> returns, tags advertised, then the gateway's peer checked.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed partial class TailnetJoin(BuildContext context)
+public sealed partial class TailnetJoin(ITailnetRun context)
 {
     private readonly TailnetSettings _settings = context.Settings.Tailnet;
 
@@ -30,7 +30,7 @@ public sealed partial class TailnetJoin(BuildContext context)
         {
             // Nothing of a half-joined node is left behind.
             var outcome = await TailnetSession.LogOutAndStopAsync(new TailscaleCli(tailscale, daemon.Socket), daemon, CancellationToken.None);
-            context.Facts.Notes.Add($"tailnet: {outcome}");
+            context.Note($"tailnet: {outcome}");
             throw;
         }
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using Build.Settings;
 
 namespace Build.Tailnet;
 

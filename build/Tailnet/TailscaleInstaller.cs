@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Build.Gateway;
+using Build.Security;
+using Build.Settings;
 
 namespace Build.Tailnet;
 

@@ -11,17 +11,12 @@ namespace Build.Tasks;
 /// A check in the graph. A failure is recorded with its fix and the run goes on to Summary, which
 /// reports everything and sets the exit code; when the check is itself the target, it fails the run at once.
 /// </summary>
-public abstract class VerificationTask : AsyncFrostingTask<BuildContext>
+public abstract class VerificationTask : AsyncFrostingTask<BuildContext>, ICheckTask
 {
-    public string Name => NameOf(GetType());
+    public string Name => Checks.NameOf(GetType());
 
     /// <summary>The names of every check: the tasks that verify something (aggregates and Summary only gather them).</summary>
-    public static IReadOnlySet<string> CheckNames { get; } = typeof(VerificationTask).Assembly.GetTypes()
-        .Where(type => type.IsSubclassOf(typeof(VerificationTask)) && !type.IsAbstract)
-        .Select(NameOf)
-        .ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-    private static string NameOf(Type type) => type.GetCustomAttribute<TaskNameAttribute>()?.Name ?? type.Name;
+    public static IReadOnlySet<string> CheckNames => Checks.Names;
 
     public override string SkippedMessage => "a check it depends on did not pass";
 

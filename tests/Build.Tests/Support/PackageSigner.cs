@@ -1,4 +1,5 @@
 using System.Text;
+using Build.Security;
 using Build.Tailnet;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;

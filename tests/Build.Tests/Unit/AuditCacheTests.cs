@@ -1,3 +1,4 @@
+using Build.Core;
 using Build.Hardening;
 
 namespace Build.Tests.Unit;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Build.Core;
 using Build.Gateway;
 using Build.Security;
 using Build.Tests.Support;

@@ -1,3 +1,4 @@
+using Build.Core;
 using Build.Gateway;
 using Build.Hardening;
 using Build.Security;

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Build.Security;
+using Build.Settings;
 using Build.Tailnet;
 using Build.Tests.Support;
 

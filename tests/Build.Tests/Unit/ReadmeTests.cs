@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Build.Core;
 using Build.Gateway;
 using Build.Settings;
 using Build.Tests.Support;

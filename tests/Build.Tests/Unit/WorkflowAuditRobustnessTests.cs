@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Build.Core;
 using Build.Hardening;
 using Newtonsoft.Json.Linq;
 
@@ -210,7 +211,7 @@ public sealed class SarifDriverTests
         var sarif = SarifReport.Build([], text => text);
         var driver = sarif["runs"]![0]!["tool"]!["driver"]!;
 
-        Assert.That(((string?)driver["name"], (string?)driver["version"], (string?)driver["informationUri"]), Is.EqualTo(("litellm-verify Harden", Build.BuildInfo.Version, "https://github.com/")));
+        Assert.That(((string?)driver["name"], (string?)driver["version"], (string?)driver["informationUri"]), Is.EqualTo(("litellm-verify Harden", BuildInfo.Version, "https://github.com/")));
         var rule = driver["rules"]!.Single(entry => (string?)entry["id"] == AuditRules.TemplateInjection);
         var expected = AuditRules.All.Single(entry => entry.Id == AuditRules.TemplateInjection);
         Assert.That((string?)rule["name"], Is.EqualTo("TemplateInjection"));

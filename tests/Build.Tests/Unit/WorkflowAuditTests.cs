@@ -1,3 +1,4 @@
+using Build.Core;
 using Build.Hardening;
 using Build.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Reflection.PortableExecutable;
 
-namespace Build;
+namespace Build.Core;
 
 /// <summary>The tool's name and version, as it introduces itself to the servers it talks to.</summary>
 public static class BuildInfo

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Build.Reporting;
+namespace Build.Core;
 
 /// <summary>
 /// Writes a file whole or not at all, and only where it was meant to go: the text goes into a new file with an

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Build.Settings;
+using Build.Security;
 
-namespace Build.Tailnet;
+namespace Build.Settings;
 
 public static partial class TailnetSettingsReader
 {

@@ -1,4 +1,6 @@
-namespace Build.Tailnet;
+using Build.Security;
+
+namespace Build.Settings;
 
 public enum TailnetMode
 {

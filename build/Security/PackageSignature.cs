@@ -5,7 +5,7 @@ using Org.BouncyCastle.Crypto.Digests;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
-namespace Build.Tailnet;
+namespace Build.Security;
 
 /// <summary>
 /// Tailscale's package signatures, as <c>tailscale update</c> checks them (tailscale v1.94.2
