@@ -124,11 +124,11 @@ public static partial class WorkflowAudit
     }
 
     public static IReadOnlyList<AuditFinding> AuditFile(string path, string text, AuditProfile? profile = null) =>
-        Audit(path, text, profile ?? AuditProfile.Project, (context, root) => new WorkflowChecks(context, root).Run());
+        Audit(path, text, profile ?? AuditProfile.Project, Rules.WorkflowWalk.Workflow);
 
     /// <summary>A composite action (action.yml): the step rules apply to its <c>runs.steps</c>.</summary>
     public static IReadOnlyList<AuditFinding> AuditAction(string path, string text, AuditProfile? profile = null) =>
-        Audit(path, text, profile ?? AuditProfile.Project, (context, root) => new WorkflowChecks(context, root).RunAction());
+        Audit(path, text, profile ?? AuditProfile.Project, Rules.WorkflowWalk.Action);
 
     private static IReadOnlyList<AuditFinding> Audit(string path, string text, AuditProfile profile, Action<FileContext, YamlMappingNode> checks)
     {

@@ -31,6 +31,22 @@ public sealed partial class LayoutTests
     }
 
     [Test]
+    public void Each_audit_rule_is_one_file_of_the_rules_folder_and_in_the_registry_once()
+    {
+        var rules = Build.Hardening.Rules.AuditRuleRegistry.All;
+        var ids = typeof(Build.Hardening.AuditRules).GetFields().Where(field => field.IsLiteral && field.FieldType == typeof(string) && field.Name != "HardenRunnerAction" && field.Name != "CheckoutAction" && field.Name != "TailscaleAction")
+            .Select(field => (string)field.GetRawConstantValue()!).ToList();
+
+        Assert.That(rules.Select(rule => rule.Rule.Id), Is.Unique.And.EquivalentTo(ids), "every rule id has one rule");
+        foreach (var rule in rules)
+        {
+            var file = Path.Combine(BuildFolder, "Hardening", "Rules", rule.GetType().Name + ".cs");
+            Assert.That(File.Exists(file), file);
+            Assert.That(File.ReadAllText(file), Does.Contain($"AuditRules.{Regex.Replace(rule.Rule.Id, "(^|-)([a-z])", match => match.Groups[2].Value.ToUpperInvariant()).Replace("GithubEnv", "GitHubEnv", StringComparison.Ordinal)},"), "the file declares its rule's metadata");
+        }
+    }
+
+    [Test]
     public void The_scan_sees_a_using_a_full_name_and_a_root_type()
     {
         var roots = new HashSet<string>(["BuildContext"]);

@@ -1,11 +1,18 @@
 using System.Text.RegularExpressions;
+using Build.Core;
 using YamlDotNet.RepresentationModel;
 using static Build.Hardening.WorkflowAudit;
 
-namespace Build.Hardening;
+namespace Build.Hardening.Rules;
 
-internal sealed partial class WorkflowChecks
+internal sealed partial class DangerousTriggersRule : IAuditRule
 {
+    public AuditRule Rule { get; } = new(
+        AuditRules.DangerousTriggers,
+        Severity.Error,
+        "`pull_request_target`, `workflow_run`, or a comment trigger (`issue_comment`, `pull_request_review_comment`, `pull_request_review`): an error when the workflow brings in the untrusted head (`actions/checkout` of the pull request's ref or SHA, written directly or through `env:`, a step output, `fromJSON` or a file from an artifact; `gh pr checkout`; `git fetch … pull/N/head`; another run's artifact downloaded into the workspace), naming the later step that runs code from it; a warning when a checkout's ref cannot be traced; for the first two otherwise a warning; nothing when every step of every job is an action that never touches the head (`TriggerSafeActions`: `actions/labeler`, `actions/first-interaction`, `amannn/action-semantic-pull-request`, harden-runner)",
+        "Privileged trigger that can run untrusted code");
+
     /// <summary>Triggers whose runs hold secrets and a write token while acting on something an outsider wrote.</summary>
     private static readonly string[] PrivilegedTriggers = ["pull_request_target", "workflow_run"];
 
@@ -15,20 +22,21 @@ internal sealed partial class WorkflowChecks
     /// <summary>How one step brings untrusted code in, and whether Harden could tell.</summary>
     private sealed record HeadFetch(YamlMappingNode Step, bool Certain, string How, string? RunsCode);
 
-    private void CheckTriggers(List<(YamlScalarNode Key, YamlMappingNode Job)> jobs)
+    public void OnWorkflow(WorkflowScope workflow)
     {
+        var (context, jobs) = (workflow.Context, workflow.Jobs);
         // Only actions that never touch the head (TriggerSafeActions): nothing from outside can run here.
         var onlySafeActions = jobs.Count > 0 && jobs.All(job => Child(job.Job, "uses") is null
-            && Steps(job.Job).All(step => Child(step, "run") is null && TriggerSafeActions.Contains(Text(Child(step, "uses")))));
+            && WorkflowScope.StepsOf(job.Job).All(step => Child(step, "run") is null && TriggerSafeActions.Contains(Text(Child(step, "uses")))));
         if (onlySafeActions)
         {
             return;
         }
 
-        var fetches = jobs.SelectMany(job => HeadFetches(job.Job)).ToList();
+        var fetches = jobs.SelectMany(job => HeadFetches(workflow, job.Job)).ToList();
         var certain = fetches.FirstOrDefault(fetch => fetch.Certain);
         var doubtful = fetches.FirstOrDefault(fetch => !fetch.Certain);
-        foreach (var trigger in _triggers.Where(name => PrivilegedTriggers.Contains(name.Value) || CommentTriggers.Contains(name.Value)))
+        foreach (var trigger in workflow.Triggers.Where(name => PrivilegedTriggers.Contains(name.Value) || CommentTriggers.Contains(name.Value)))
         {
             var comment = CommentTriggers.Contains(trigger.Value);
             var what = comment
@@ -56,15 +64,15 @@ internal sealed partial class WorkflowChecks
     /// gh pr checkout or fetches pull/N/head, or another run's artifact downloaded or unpacked into the workspace. A checkout
     /// whose ref Harden cannot trace is not certain.
     /// </summary>
-    private IEnumerable<HeadFetch> HeadFetches(YamlMappingNode job)
+    private static IEnumerable<HeadFetch> HeadFetches(WorkflowScope workflow, YamlMappingNode job)
     {
-        var steps = Steps(job).ToList();
+        var steps = WorkflowScope.StepsOf(job);
         var downloaded = false;
         for (var index = 0; index < steps.Count; index++)
         {
             var step = steps[index];
             downloaded |= Artifacts.Downloads(step);
-            var how = HeadOf(step, new TraceScope(step, job, steps), out var certain) ?? (downloaded ? Artifacts.IntoWorkspace(step) : null);
+            var how = HeadOf(workflow, step, new TraceScope(step, job, steps), out var certain) ?? (downloaded ? Artifacts.IntoWorkspace(step) : null);
             if (how is not null)
             {
                 var runsCode = steps.Skip(index + 1).Prepend(step).Select(later => (later, WorkspaceCode.RunBy(later))).FirstOrDefault(pair => pair.Item2 is not null);
@@ -74,7 +82,7 @@ internal sealed partial class WorkflowChecks
         }
     }
 
-    private string? HeadOf(YamlMappingNode step, TraceScope scope, out bool certain)
+    private static string? HeadOf(WorkflowScope workflow, YamlMappingNode step, TraceScope scope, out bool certain)
     {
         certain = true;
         var uses = Text(Child(step, "uses"));
@@ -93,7 +101,7 @@ internal sealed partial class WorkflowChecks
                 return $"actions/checkout of {shown}";
             }
 
-            var trace = _tracer.OfText(written, scope);
+            var trace = workflow.Tracer.OfText(written, scope);
             if (trace.Texts.Select(text => HeadSignal().Match(text)).FirstOrDefault(match => match.Success) is { } traced)
             {
                 return $"actions/checkout of {shown}, which comes from {traced.Value.Trim()}";
@@ -117,42 +125,6 @@ internal sealed partial class WorkflowChecks
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// Under workflow_run, another run's artifact (usually a pull request's) unpacked into the workspace before code from the
-    /// workspace runs: the artifact can replace that code. Unpacked under runner.temp, nothing runs it. A download that no
-    /// code follows is left to dangerous-triggers, which reports it as bringing in the untrusted head.
-    /// </summary>
-    private void CheckArtifactPoisoning(List<(YamlScalarNode Key, YamlMappingNode Job)> jobs)
-    {
-        if (!HasTrigger("workflow_run"))
-        {
-            return;
-        }
-
-        foreach (var (name, job) in jobs)
-        {
-            var steps = Steps(job).ToList();
-            var downloaded = false;
-            for (var index = 0; index < steps.Count; index++)
-            {
-                downloaded |= Artifacts.Downloads(steps[index]);
-                if (!downloaded || Artifacts.IntoWorkspace(steps[index]) is not { } how)
-                {
-                    continue;
-                }
-
-                var node = (YamlNode?)Child(steps[index], "uses") ?? Child(steps[index], "run") ?? steps[index];
-                var runner = steps.Skip(index + 1).Select(later => (later, What: WorkspaceCode.RunBy(later))).FirstOrDefault(pair => pair.What is not null);
-                if (runner.What is not null)
-                {
-                    context.Error(node, AuditRules.ArtifactPoisoning, $"job {name.Value}: {how}, and line {runner.later.Start.Line} then runs code from the workspace ({runner.What}): the run that made the artifact, a pull request's under workflow_run, can replace that code", "download and unpack artifacts under ${{ runner.temp }} and treat their content as data");
-                }
-
-                break;
-            }
-        }
     }
 
     /// <summary>A pull request's head, however written: its ref or SHA, the triggering run's head, refs/pull/…, gh's headRef fields.</summary>
