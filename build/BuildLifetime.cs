@@ -12,7 +12,7 @@ namespace Build;
 /// SIGTERM (a cancelled job, <c>timeout</c>, <c>docker stop</c>) and SIGHUP (a closed terminal) alike.
 /// After the last: publish the report if Summary did not run, and release what the run held.
 /// </summary>
-public sealed class BuildLifetime : FrostingLifetime<BuildContext>
+public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<BuildContext>
 {
     private static readonly PosixSignal[] Interruptions = [PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP];
     private readonly List<PosixSignalRegistration> _signals = [];
@@ -34,9 +34,8 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
 
         // --exclusive on an aggregate (Verify, Default, Summary) would run it alone: nothing checked, yet
-        // "passed". Cake's TasksToExecute lists the whole graph even then, so ask the command line.
-        var exclusive = Environment.GetCommandLineArgs().Any(argument => argument is "--exclusive" or "-e" or "--exclusive=true");
-        if ((exclusive && !Checks.Names.Contains(info.TargetTask.Name))
+        // "passed". Cake's TasksToExecute lists the whole graph even then, so the host's reading of the command line decides.
+        if ((selection.Exclusive && !Checks.Names.Contains(info.TargetTask.Name))
             || !info.TasksToExecute.Any(task => Checks.Names.Contains(task.Name)))
         {
             context.NoCheckRequested = true;

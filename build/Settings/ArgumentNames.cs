@@ -35,7 +35,7 @@ public static class ArgumentNames
     public static readonly IReadOnlyList<string> Refused = ["api-key", "litellm-api-key", "auth-key", "authkey", "oauth-secret", "ts-oauth-secret"];
 
     /// <summary>Options the host itself handles; they may reach the arguments too.</summary>
-    public static readonly IReadOnlyList<string> HostOptions = ["target", "t", "verbosity", "v", "exclusive", "e", "dryrun", "noop", "whatif", "tree", "showtree", "description", "descriptions", "showdescription", "version", "ver", "help", "h"];
+    public static IReadOnlyList<string> HostOptions => Cake.Frosting.Internal.HostSettings.Names;
 
     /// <summary>Every option the reader accepts: those of the settings catalog (which --help and the README show).</summary>
     public static IReadOnlyList<string> All => SettingsCatalog.Entries.Select(entry => entry.Option).OfType<string>().ToList();

@@ -12,20 +12,7 @@ namespace Cake.Frosting.Internal;
 /// </summary>
 internal static class CanonicalCommandLine
 {
-    private static readonly Dictionary<string, Action<HostSettings>> Switches = new(StringComparer.Ordinal)
-    {
-        ["exclusive"] = settings => settings.Exclusive = true,
-        ["dryrun"] = settings => settings.DryRun = true,
-        ["noop"] = settings => settings.DryRun = true,
-        ["whatif"] = settings => settings.DryRun = true,
-        ["tree"] = settings => settings.Tree = true,
-        ["showtree"] = settings => settings.Tree = true,
-        ["description"] = settings => settings.Description = true,
-        ["descriptions"] = settings => settings.Description = true,
-        ["showdescription"] = settings => settings.Description = true,
-        ["version"] = settings => settings.Version = true,
-        ["ver"] = settings => settings.Version = true,
-    };
+    private static IReadOnlyDictionary<string, Action<HostSettings>> Switches => HostSettings.Switches;
 
     /// <summary>The settings and the remaining (Cake) arguments, or null when Spectre must read this command line.</summary>
     public static (HostSettings Settings, RemainingArguments Remaining)? TryRead(IReadOnlyList<string> args)

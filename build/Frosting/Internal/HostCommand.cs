@@ -24,6 +24,7 @@ internal sealed class HostCommand(IServiceCollection services, HostOptions optio
         var targets = settings.Targets.Length > 0 ? settings.Targets : [options.DefaultTarget];
         services.AddSingleton<ICakeArguments>(remaining.ToCakeArguments(targets, null));
         services.AddSingleton(remaining);
+        services.AddSingleton(new TargetSelection(targets, settings.Exclusive));
         using var provider = services.BuildServiceProvider();
 
         var log = provider.GetRequiredService<ICakeLog>();

@@ -116,6 +116,20 @@ public sealed class CanonicalCommandLineTests
     private static string Show(string[] args) => args.Length == 0 ? "(none)" : string.Join(' ', args);
 
     /// <summary>Settings and the Cake arguments they become, as one comparable text.</summary>
+    [Test]
+    public void The_host_options_are_declared_once_by_the_attributes_spectre_reads()
+    {
+        var declared = typeof(HostSettings).GetProperties()
+            .SelectMany(property => property.GetCustomAttributes(typeof(CommandOptionAttribute), false).Cast<CommandOptionAttribute>())
+            .SelectMany(option => option.LongNames.Concat(option.ShortNames))
+            .Concat(["help", "h"])
+            .ToList();
+
+        Assert.That(HostSettings.Names, Is.EquivalentTo(declared));
+        Assert.That(Build.Settings.ArgumentNames.HostOptions, Is.EquivalentTo(declared));
+        Assert.That(HostSettings.NoTaskOptions, Does.Contain("--showtree").And.Contain("--noop").And.Contain("-?").And.Not.Contain("--exclusive").And.Not.Contain("--info"));
+    }
+
     private static string Describe(HostSettings settings, IRemainingArguments remaining)
     {
         var arguments = remaining.ToCakeArguments(settings.Targets, null).GetArguments();
