@@ -24,6 +24,7 @@ public static class SettingsReader
     public const string DefaultTailnetPort = "8443";
     public const string DefaultWorkflows = ".github/workflows";
     public const int DefaultKeyExpiryWarnDays = 14;
+    public const int DefaultMaxTokens = 16;
     public static readonly TimeSpan LaptopDeadline = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan CiDeadline = TimeSpan.FromSeconds(60);
 
@@ -51,7 +52,7 @@ public static class SettingsReader
             Deadline = ReadDeadline(source, isCi, problems),
             SweepDeadline = ReadSweepDeadline(source, ReadDeadline(source, isCi, []), problems),
             ReportPath = ReadReportPath(source, problems),
-            MaxTokens = ReadWholeNumber(source, ArgumentNames.MaxTokens, 1, 32768, 16, problems, example: 64),
+            MaxTokens = ReadWholeNumber(source, ArgumentNames.MaxTokens, 1, 32768, DefaultMaxTokens, problems, example: 64),
             KeyPolicy = ReadKeyPolicy(source, problems),
             KeyExpiryWarnDays = ReadWholeNumber(source, ArgumentNames.KeyExpiryWarnDays, 0, 3650, DefaultKeyExpiryWarnDays, problems),
             DeepHealth = ReadFlag(source, ArgumentNames.DeepHealth, problems),

@@ -39,7 +39,7 @@ public sealed record VerifySettings
 
     public required string ReportPath { get; init; }
 
-    public int MaxTokens { get; init; } = 16;
+    public int MaxTokens { get; init; } = SettingsReader.DefaultMaxTokens;
 
     public bool DeepHealth { get; init; }
 

@@ -98,7 +98,7 @@ public static class CodeWarmup
         using var client = new GatewayClient(settings, new EgressPolicy(EgressMode.Block), connect: (_, _) => ValueTask.FromResult<Stream>(new CannedGatewayConnection(Answer)));
         using var timeout = new CancellationTokenSource(settings.Deadline);
         var health = new HealthProbe(client).RunAsync(settings.HealthPath, deep: false, timeout.Token).GetAwaiter().GetResult();
-        var chat = new ChatProbe(client).RunAsync(settings.Model, 16, stream: false, timeout.Token).GetAwaiter().GetResult();
+        var chat = new ChatProbe(client).RunAsync(settings.Model, settings.MaxTokens, stream: false, timeout.Token).GetAwaiter().GetResult();
         var screen = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(screen), Ansi = AnsiSupport.Yes });
         var results = new TaskResults();
