@@ -32,7 +32,7 @@ public sealed class BuildContext : FrostingContext, IPublishedRun, ITailnetRun
             RegisterKey(key);
         }
 
-        foreach (var secret in RawSecrets(source).Concat(Settings.Secrets).Distinct())
+        foreach (var secret in RawInfrastructureNames(source).Concat(Settings.InfrastructureNames).Distinct())
         {
             RegisterSecret(secret);
         }
@@ -149,7 +149,7 @@ public sealed class BuildContext : FrostingContext, IPublishedRun, ITailnetRun
             .Where(value => value.Length > 0);
 
     /// <summary>Infrastructure values as given, even when malformed: a bad URL still names a private host.</summary>
-    internal static IEnumerable<string> RawSecrets(ISettingsSource source)
+    internal static IEnumerable<string> RawInfrastructureNames(ISettingsSource source)
     {
         // Both places a URL can come from (the option wins, GatewayUrlReader): either may name a private host.
         var urls = new[] { source.Argument(ArgumentNames.LiteLlmUrl), source.Environment(EnvironmentNames.LiteLlmUrl) };

@@ -26,7 +26,7 @@ public sealed class CakeHost
     {
         _services.AddCakeDiagnostics();
         // Cake.Cli's UseCakeDefaultModules() adds the NuGet and dotnet-tool modules too: its NuGet installer reads
-        // every NuGet.Config when the context is built (about 45 ms of each run) to install tools this build never asks for.
+        // every NuGet.Config when the context is built (a cost paid by every run: docs/performance.md) to install tools this build never asks for.
         _services.UseModule<CoreModule>();
         _services.UseModule<CommonModule>();
         // A task whose Run/RunAsync is only Frosting's own does nothing itself (an aggregate such as Verify): no step header.

@@ -63,9 +63,9 @@ public static class SettingsReader
             StepSummaryPath = NullIfEmpty(source.Environment(EnvironmentNames.GitHubStepSummary)),
             WorkflowsDirectory = ReadWorkflows(source, problems),
             WorkflowsGiven = NullIfEmpty(source.Argument(ArgumentNames.Workflows)) is not null,
-            HardenBlocks = ReadMode(source, ArgumentNames.Harden, problems) == EgressMode.Block,
+            HardenBlocks = ReadBlocks(source, ArgumentNames.Harden, problems),
             HardenProfile = ReadProfile(source, problems),
-            Egress = ReadMode(source, ArgumentNames.Egress, problems),
+            Egress = ReadBlocks(source, ArgumentNames.Egress, problems) ? EgressMode.Block : EgressMode.Audit,
             SarifPath = ReadOutputPath(source, ArgumentNames.Sarif, "artifacts/harden.sarif", problems),
             JUnitPath = ReadOutputPath(source, ArgumentNames.JUnit, "artifacts/verify-junit.xml", problems),
             HardenAgentDirectory = NullIfEmpty(source.Argument(ArgumentNames.HardenAgentDir)) ?? Build.Hardening.HardenRunnerState.DefaultDirectory,
@@ -306,17 +306,18 @@ public static class SettingsReader
         }
     }
 
-    private static EgressMode ReadMode(ISettingsSource source, string name, List<string> problems)
+    /// <summary>An audit|block option (--harden, --egress): true for block, its default.</summary>
+    private static bool ReadBlocks(ISettingsSource source, string name, List<string> problems)
     {
         switch (source.Argument(name)?.ToLowerInvariant())
         {
             case null or "block":
-                return EgressMode.Block;
+                return true;
             case "audit":
-                return EgressMode.Audit;
+                return false;
             default:
                 problems.Add($"--{name}: must be audit or block, such as --{name}=audit");
-                return EgressMode.Block;
+                return true;
         }
     }
 

@@ -85,8 +85,8 @@ public sealed record VerifySettings
     public IReadOnlyList<string> Keys =>
         new[] { ApiKey }.Concat(Tailnet.Keys).OfType<string>().Where(key => key.Length > 0).Distinct().ToList();
 
-    /// <summary>Infrastructure values: redacted where they appear whole.</summary>
-    public IReadOnlyList<string> Secrets
+    /// <summary>Infrastructure names (the gateway's URL and host, the OAuth client id): not keys, but masked where they appear whole.</summary>
+    public IReadOnlyList<string> InfrastructureNames
     {
         get
         {

@@ -26,7 +26,7 @@ public static class CodeWarmup
 
     /// <summary>
     /// Worth it only with a spare core, when the run will probe the gateway, and when not switched off. A run of
-    /// Harden or ConnectTailnet alone probes nothing: warming the probes there only costs CPU (about 350 ms).
+    /// Harden or ConnectTailnet alone probes nothing: warming the probes there only costs CPU.
     /// </summary>
     public static bool ShouldRun(IReadOnlyCollection<string> args, int processorCount, string? switchValue) =>
         processorCount > 1
@@ -83,7 +83,7 @@ public static class CodeWarmup
     /// <summary>The warm-up itself, what each step concluded (for tests: a step the real code rejects would warm nothing).</summary>
     public static IReadOnlyList<string> RunOnce()
     {
-        // The main thread reaches the probes about 100 ms after the audit starts, and the summary last: warm
+        // The main thread reaches the probes soon after the audit starts, and the summary last: warm
         // those, in that order, while it audits. (Warming what the main thread is about to do itself only
         // makes both wait for the same methods.)
         var settings = new VerifySettings

@@ -6,7 +6,7 @@ namespace Cake.Frosting.Internal;
 /// <summary>
 /// The command line in the form the README, the workflows and the scripts use (every argument
 /// <c>--name=value</c>, or a host switch), read without Spectre.Console.Cli: building Spectre's command
-/// model by reflection costs about 55 ms of every run. Anything else (short options, values after a space,
+/// model by reflection is a large part of a warm run (docs/performance.md). Anything else (short options, values after a space,
 /// <c>--help</c>, a repeated option, a value Spectre would reject) is declined and goes to Spectre as
 /// before, so both readers agree wherever this one answers (checked side by side in the tests).
 /// </summary>

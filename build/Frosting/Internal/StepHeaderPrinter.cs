@@ -29,7 +29,7 @@ internal sealed class StepHeaderPrinter(IAnsiConsole console, IReadOnlySet<strin
         }
 
         // The same characters Cake's printer draws (a padded one-column table with a double border; compared
-        // in the tests), written directly: laying out the first Spectre table of a run costs about 35 ms.
+        // in the tests), written directly: laying out the first Spectre table of a run is measurably slower (docs/performance.md).
         if (DrawnHeader(name, console.Profile.Width, console.Profile.Capabilities.Unicode) is { } header)
         {
             console.Profile.Out.Writer.Write(header);

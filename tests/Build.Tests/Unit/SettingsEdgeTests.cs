@@ -244,7 +244,7 @@ public sealed class SettingsEdgeTests
     [Test]
     public void An_international_host_is_redacted_in_both_spellings()
     {
-        var secrets = Valid(new() { ["litellm-url"] = "https://bücher.example.com:8443" }).Secrets;
+        var secrets = Valid(new() { ["litellm-url"] = "https://bücher.example.com:8443" }).InfrastructureNames;
         Assert.That(secrets, Does.Contain("xn--bcher-kva.example.com").And.Contain("bücher.example.com"));
     }
 

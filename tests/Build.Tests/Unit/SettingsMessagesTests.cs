@@ -62,7 +62,7 @@ public sealed class SettingsMessagesTests
         Assert.That(problems, Is.Empty);
         Assert.That(settings!.GatewayUrl.Scheme, Is.EqualTo("https"));
         Assert.That(settings.GatewayUrl.Port, Is.EqualTo(expected));
-        Assert.That(settings.Secrets, Does.Contain("gw.tail1.ts.net"));
+        Assert.That(settings.InfrastructureNames, Does.Contain("gw.tail1.ts.net"));
     }
 
     [Test]

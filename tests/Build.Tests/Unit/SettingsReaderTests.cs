@@ -25,7 +25,7 @@ public sealed class SettingsReaderTests
         Assert.That(settings.MaxTokens, Is.EqualTo(16));
         Assert.That(settings.Deadline, Is.EqualTo(SettingsReader.LaptopDeadline));
         Assert.That(settings.ApiKey, Is.Null);
-        Assert.That(settings.Secrets, Is.Empty);
+        Assert.That(settings.InfrastructureNames, Is.Empty);
     }
 
     [Test]
@@ -49,7 +49,7 @@ public sealed class SettingsReaderTests
     {
         var settings = Valid(new TestSettings(environment: new() { ["LITELLM_HOST"] = "gw.tail1.ts.net" }));
         Assert.That(settings.GatewayUrl.Port, Is.EqualTo(8443));
-        Assert.That(settings.Secrets, Does.Contain("gw.tail1.ts.net").And.Contain("gw.tail1.ts.net:8443").And.Contain("https://gw.tail1.ts.net:8443"));
+        Assert.That(settings.InfrastructureNames, Does.Contain("gw.tail1.ts.net").And.Contain("gw.tail1.ts.net:8443").And.Contain("https://gw.tail1.ts.net:8443"));
     }
 
     [Test]
