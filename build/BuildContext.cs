@@ -1,3 +1,4 @@
+using Build.Core;
 using Build.Gateway;
 using Build.Reporting;
 using Build.Security;
@@ -44,7 +45,7 @@ public sealed class BuildContext : FrostingContext, IPublishedRun, ITailnetRun
 
     public Redactor Redactor { get; }
 
-    public WorkflowCommands Commands { get; }
+    public ICiHost Commands { get; }
 
     public EgressPolicy EgressPolicy { get; }
 

@@ -1,10 +1,12 @@
+using Build.Core;
+
 namespace Build.Security;
 
 /// <summary>
 /// GitHub Actions workflow commands. Outside GitHub Actions it prints nothing: a mask printed on a
 /// laptop would only show the value. Everything but a mask's own value passes the redactor.
 /// </summary>
-public sealed class WorkflowCommands(bool enabled, TextWriter output, Func<string, string>? redact = null)
+public sealed class WorkflowCommands(bool enabled, TextWriter output, Func<string, string>? redact = null) : ICiHost
 {
     private readonly Func<string, string> _redact = redact ?? (text => text);
 
