@@ -19,8 +19,8 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
 
     public override void Setup(BuildContext context, ISetupContext info)
     {
-        context.Target = info.TargetTask.Name;
-        var problems = context.SettingsProblems.Concat(OutputProblems(context.Settings)).ToList();
+        context.State.Target = info.TargetTask.Name;
+        var problems = context.Run.SettingsProblems.Concat(OutputProblems(context.Run.Settings)).ToList();
         if (problems.Count > 0)
         {
             foreach (var problem in problems)
@@ -38,7 +38,7 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
         if ((selection.Exclusive && !Checks.Names.Contains(info.TargetTask.Name))
             || !info.TasksToExecute.Any(task => Checks.Names.Contains(task.Name)))
         {
-            context.NoCheckRequested = true;
+            context.State.NoCheckRequested = true;
             throw new CakeException(2, $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run {CakeHost.ScriptName} --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive ({CakeHost.ScriptName} --tree lists them).");
         }
 
@@ -48,18 +48,18 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
             context.Log.Write(Cake.Core.Diagnostics.Verbosity.Diagnostic, Cake.Core.Diagnostics.LogLevel.Debug, "{0}", BuildInfo.CodeKind);
         }
 
-        foreach (var notice in context.Settings.Notices)
+        foreach (var notice in context.Run.Settings.Notices)
         {
             context.Info(notice);
-            context.Facts.Notes.Add(notice);
+            context.State.Facts.Notes.Add(notice);
         }
 
-        if (context.Settings.Insecure)
+        if (context.Run.Settings.Insecure)
         {
             const string warning = "TLS verification is OFF (--insecure): the gateway's identity is not checked and the key can be intercepted. Use --ca-cert instead.";
             context.Warn(warning);
-            context.Facts.Warnings.Add(warning);
-            context.Commands.Annotation("warning", warning, "insecure");
+            context.State.Facts.Warnings.Add(warning);
+            context.Run.Commands.Annotation("warning", warning, "insecure");
         }
 
         foreach (var signal in Interruptions)
@@ -68,7 +68,7 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
             _signals.Add(PosixSignalRegistration.Create(signal, interruption =>
             {
                 interruption.Cancel = true;
-                context.Cancellation.Cancel();
+                context.State.Cancellation.Cancel();
             }));
         }
     }
@@ -156,8 +156,8 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
         context.DisconnectTailnet();
 
         // A dry run, --tree or a settings stop ran no task: nothing to report, nothing left behind.
-        var ran = context.Results.All.Count > 0 || context.NoCheckRequested;
-        if (!context.ReportPublished && ran)
+        var ran = context.State.Results.All.Count > 0 || context.State.NoCheckRequested;
+        if (!context.State.ReportPublished && ran)
         {
             RunPublisher.Publish(context, printTable: false);
         }
@@ -169,7 +169,7 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
         // the exit code still follows the verdict the outputs were written from.
         if (ran && info.ThrownException is null)
         {
-            context.Conclude().ThrowIfFailed();
+            context.State.Conclude().ThrowIfFailed();
         }
     }
 }

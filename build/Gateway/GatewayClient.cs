@@ -27,16 +27,16 @@ public sealed class GatewayClient : IDisposable
     private static readonly TimeSpan MaximumWait = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
     private readonly HttpClient _http;
-    private readonly VerifySettings _settings;
+    private readonly GatewayOptions _settings;
     private int _requestsSent;
 
     /// <param name="connect">Opens the connection instead of a socket (the in-memory warm-up); null: TCP as usual.</param>
-    public GatewayClient(VerifySettings settings, EgressPolicy egress, IWebProxy? proxy = null, bool retryNameResolution = false, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
+    public GatewayClient(GatewayOptions settings, EgressPolicy egress, IWebProxy? proxy = null, bool retryNameResolution = false, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
     {
         _settings = settings;
         RetryNameResolution = retryNameResolution;
         Tls = new TlsInspector(settings.ExtraTrust, settings.Insecure);
-        egress.Allow(settings.GatewayUrl);
+        egress.Allow(settings.Url);
         var sockets = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -61,7 +61,7 @@ public sealed class GatewayClient : IDisposable
 
     public bool HasKey => !string.IsNullOrEmpty(_settings.ApiKey);
 
-    public Uri Url(string path) => new(_settings.GatewayUrl.AbsoluteUri.TrimEnd('/') + path);
+    public Uri Url(string path) => new(_settings.Url.AbsoluteUri.TrimEnd('/') + path);
 
     public Task<GatewayResponse> GetAsync(string path, bool withKey, RetryProfile profile, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url(path)), withKey, profile, cancellationToken);
@@ -116,7 +116,7 @@ public sealed class GatewayClient : IDisposable
         {
             var summary = $"{attempts} attempt{(attempts == 1 ? string.Empty : "s")} in {deadline.Elapsed.TotalSeconds:0.#} s";
             var cause = exception is OperationCanceledException ? lastException ?? new TimeoutException() : exception;
-            throw new CheckFailedException(TransportFailures.Classify(cause, Tls, summary, _settings.GatewayUrl.Scheme));
+            throw new CheckFailedException(TransportFailures.Classify(cause, Tls, summary, _settings.Url.Scheme));
         }
     }
 
@@ -126,7 +126,7 @@ public sealed class GatewayClient : IDisposable
         if (withKey && HasKey)
         {
             // The key goes to the gateway's own origin only; redirects are never followed.
-            if (EgressPolicy.OriginOf(request.RequestUri!) != EgressPolicy.OriginOf(_settings.GatewayUrl))
+            if (EgressPolicy.OriginOf(request.RequestUri!) != EgressPolicy.OriginOf(_settings.Url))
             {
                 throw new InvalidOperationException("refusing to send the key to another origin");
             }

@@ -12,18 +12,18 @@ public sealed class ChatSmoke : VerificationTask
 
     protected override async Task<string> CheckAsync(BuildContext context)
     {
-        var settings = context.Settings;
+        var settings = context.Run.Settings;
         var probe = new ChatProbe(context.Gateway);
-        var healthAnswer = context.Facts.Health?.Answer;
+        var healthAnswer = context.State.Facts.Health?.Answer;
         if (!settings.AllModels && settings.Models.Count == 1)
         {
-            var outcome = await probe.RunAsync(settings.Models[0], settings.MaxTokens, settings.Stream, context.Cancellation.Token, healthAnswer);
-            context.Facts.Chat = outcome;
+            var outcome = await probe.RunAsync(settings.Models[0], settings.MaxTokens, settings.Stream, context.State.Cancellation.Token, healthAnswer);
+            context.State.Facts.Chat = outcome;
             WarnIfFiltered(context, settings.Models[0], outcome);
             return outcome.Detail;
         }
 
-        var models = settings.AllModels ? await probe.ListModelsAsync(context.Cancellation.Token) : settings.Models;
+        var models = settings.AllModels ? await probe.ListModelsAsync(context.State.Cancellation.Token) : settings.Models;
         var note = string.Empty;
         if (models.Count > SettingsReader.MostModels)
         {
@@ -31,14 +31,14 @@ public sealed class ChatSmoke : VerificationTask
             models = models.Take(SettingsReader.MostModels).ToList();
         }
 
-        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, settings.SweepDeadline, context.Cancellation.Token, healthAnswer);
-        context.Facts.Models.AddRange(results);
+        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, settings.SweepDeadline, context.State.Cancellation.Token, healthAnswer);
+        context.State.Facts.Models.AddRange(results);
         foreach (var result in results.Where(result => result.Outcome is not null))
         {
             WarnIfFiltered(context, result.Model, result.Outcome!);
         }
 
-        context.Facts.Chat = results.FirstOrDefault(result => result.Passed)?.Outcome;
+        context.State.Facts.Chat = results.FirstOrDefault(result => result.Passed)?.Outcome;
         foreach (var result in results)
         {
             context.Info(result.Passed ? $"  ✓ {result.Model}: {result.Detail}" : $"  ✗ {result.Model} ({result.Failure!.Id}): {result.Failure.OneLine}");
@@ -65,7 +65,7 @@ public sealed class ChatSmoke : VerificationTask
         {
             var warning = $"ChatSmoke: {model} answered, but a content filter ended the answer (finish_reason \"content_filter\"). Check the gateway's guardrails for this model.";
             context.Warn(warning);
-            context.Facts.Warnings.Add(warning);
+            context.State.Facts.Warnings.Add(warning);
         }
     }
 }

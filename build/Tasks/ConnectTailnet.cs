@@ -11,10 +11,10 @@ public sealed class ConnectTailnet : VerificationTask
 {
     protected override async Task<string> CheckAsync(BuildContext context)
     {
-        var settings = context.Settings;
+        var settings = context.Run.Settings;
         var host = settings.GatewayUrl.Host;
         var mode = settings.Tailnet.Mode;
-        var token = context.Cancellation.Token;
+        var token = context.State.Cancellation.Token;
         if (mode == TailnetMode.Auto)
         {
             if (settings.GatewayUrl.IsLoopback || !TailnetAddresses.IsTailnetHost(settings.GatewayUrl))
@@ -35,8 +35,9 @@ public sealed class ConnectTailnet : VerificationTask
             case TailnetMode.Reuse:
                 var program = TailscaleCli.Find("tailscale") ?? throw new CheckFailedException(Failure.Of(FailureClass.TailscaleNotFound));
                 var cli = new TailscaleCli(program, socket: null);
-                var report = await PeerCheck.RunAsync(cli, host, settings.Deadline, context.RegisterSecret, token);
-                context.Tailnet = new TailnetSession(TailnetMode.Reuse, cli, null, report);
+                var report = await PeerCheck.RunAsync(cli, host, settings.Deadline, context.Run.RegisterSecret, token);
+                context.State.Tailnet = new TailnetSession(TailnetMode.Reuse, cli, null, report);
+                context.OpenGateway();
                 return Describe($"reused this machine's tailscale ({TailnetName(context, report)})", report);
             default:
                 if (OperatingSystem.IsWindows())
@@ -45,7 +46,8 @@ public sealed class ConnectTailnet : VerificationTask
                 }
 
                 var session = await new TailnetJoin(context).RunAsync(token);
-                context.Tailnet = session;
+                context.State.Tailnet = session;
+                context.OpenGateway(); // through the session's proxy
                 return Describe($"joined {TailnetName(context, session.Report)} as an ephemeral {settings.Tailnet.Tags} node (rootless, userspace)", session.Report);
         }
     }
@@ -75,9 +77,9 @@ public sealed class ConnectTailnet : VerificationTask
             return "tailnet name not reported";
         }
 
-        if (context.Settings.IsGitHubActions)
+        if (context.Run.Settings.IsGitHubActions)
         {
-            context.RegisterSecret(name);
+            context.Run.RegisterSecret(name);
             return "tailnet name withheld in CI";
         }
 

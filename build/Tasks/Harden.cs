@@ -15,7 +15,7 @@ public sealed class Harden : VerificationTask
 
     protected override Task<string> CheckAsync(BuildContext context)
     {
-        var settings = context.Settings;
+        var settings = context.Run.Settings;
         var displayRoot = RepositoryRoot.Path ?? context.Environment.WorkingDirectory.FullPath;
         if (!settings.WorkflowsGiven && RepositoryRoot.Path is null && !Directory.Exists(settings.WorkflowsDirectory))
         {
@@ -24,9 +24,9 @@ public sealed class Harden : VerificationTask
 
         var cache = settings.IsCi ? null : AuditCache.ForThisProgram();
         var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path, cache, settings.HardenProfile);
-        context.Facts.HardenProfile = settings.HardenProfile.Name;
+        context.State.Facts.HardenProfile = settings.HardenProfile.Name;
         var folder = Path.GetRelativePath(displayRoot, settings.WorkflowsDirectory) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : settings.WorkflowsDirectory;
-        context.Facts.Findings.AddRange(findings);
+        context.State.Facts.Findings.AddRange(findings);
         foreach (var finding in findings)
         {
             if (finding.Severity == Severity.Error)
@@ -43,13 +43,13 @@ public sealed class Harden : VerificationTask
         {
             foreach (var finding in group.Take(AnnotationLimit))
             {
-                context.Commands.Annotation(group.Key == Severity.Error ? "error" : "warning", $"{finding.Message} — {finding.Fix}", finding.RuleId, finding.Path, finding.Line);
+                context.Run.Commands.Annotation(group.Key == Severity.Error ? "error" : "warning", $"{finding.Message} — {finding.Fix}", finding.RuleId, finding.Path, finding.Line);
             }
         }
 
         if (settings.SarifPath is { } sarif)
         {
-            SarifReport.Write(sarif, SarifReport.Build(findings, context.Redactor.Redact, displayRoot, settings.WorkflowsDirectory, settings.HardenProfile));
+            SarifReport.Write(sarif, SarifReport.Build(findings, context.Run.Redactor.Redact, displayRoot, settings.WorkflowsDirectory, settings.HardenProfile));
             context.Info($"SARIF: {sarif}");
         }
 
@@ -75,13 +75,13 @@ public sealed class Harden : VerificationTask
 
     private static string DescribeAgent(BuildContext context)
     {
-        if (!context.Settings.IsGitHubActions)
+        if (!context.Run.Settings.IsGitHubActions)
         {
             return "harden-runner not checked (not on GitHub Actions)";
         }
 
-        var agent = HardenRunnerState.Read(context.Settings.HardenAgentDirectory, context.Environment.GetEnvironmentVariable(EnvironmentNames.GitHubEventPath));
-        context.Facts.HardenRunner = agent;
+        var agent = HardenRunnerState.Read(context.Run.Settings.HardenAgentDirectory, context.Environment.GetEnvironmentVariable(EnvironmentNames.GitHubEventPath));
+        context.State.Facts.HardenRunner = agent;
         var tailnet = ReachesTailnet(context);
         var inForce = agent.PolicyInForce ?? "unknown";
         string? warning = null;
@@ -106,8 +106,8 @@ public sealed class Harden : VerificationTask
         if (warning is not null)
         {
             context.Warn(warning);
-            context.Facts.Warnings.Add(warning);
-            context.Commands.Annotation("warning", warning, "harden-runner");
+            context.State.Facts.Warnings.Add(warning);
+            context.Run.Commands.Annotation("warning", warning, "harden-runner");
         }
 
         var why = tailnet && inForce == "audit" && agent.Reason is null ? ", as a tailnet job requires" : string.Empty;
@@ -117,8 +117,8 @@ public sealed class Harden : VerificationTask
     /// <summary>Whether a later task of this run will reach the gateway through a tailnet.</summary>
     private static bool ReachesTailnet(BuildContext context)
     {
-        var settings = context.Settings;
-        return !context.Target.Equals(nameof(Harden), StringComparison.OrdinalIgnoreCase)
+        var settings = context.Run.Settings;
+        return !context.State.Target.Equals(nameof(Harden), StringComparison.OrdinalIgnoreCase)
             && settings.Tailnet.Mode != TailnetMode.Off
             && !settings.GatewayUrl.IsLoopback
             && (settings.Tailnet.Mode != TailnetMode.Auto || TailnetAddresses.IsTailnetHost(settings.GatewayUrl));

@@ -14,7 +14,7 @@ public sealed class KeyCheck : VerificationTask
 
     protected override async Task<string> CheckAsync(BuildContext context)
     {
-        var settings = context.Settings;
+        var settings = context.Run.Settings;
         if (settings.KeyPolicy == KeyPolicy.Off)
         {
             throw new CheckSkippedException($"--{ArgumentNames.KeyPolicy}=off: the key was not checked");
@@ -25,7 +25,7 @@ public sealed class KeyCheck : VerificationTask
             throw new CheckSkippedException($"no key to check: {EnvironmentNames.LiteLlmApiKey} is not set");
         }
 
-        if (context.Facts.Health is { IsLiteLlm: false })
+        if (context.State.Facts.Health is { IsLiteLlm: false })
         {
             throw new CheckSkippedException("the gateway is not LiteLLM (its health answer is not LiteLLM's), so it has no key lookup");
         }
@@ -33,12 +33,12 @@ public sealed class KeyCheck : VerificationTask
         KeyOutcome outcome;
         try
         {
-            if (context.Facts.Health is { Database: "Not connected" })
+            if (context.State.Facts.Health is { Database: "Not connected" })
             {
                 throw KeyProbe.NoDatabase();
             }
 
-            outcome = await new KeyProbe(context.Gateway).RunAsync(DateTimeOffset.UtcNow, settings.KeyExpiryWarnDays, context.Cancellation.Token);
+            outcome = await new KeyProbe(context.Gateway).RunAsync(DateTimeOffset.UtcNow, settings.KeyExpiryWarnDays, context.State.Cancellation.Token);
         }
         catch (KeyUnverifiedException unverified)
         {
@@ -50,11 +50,11 @@ public sealed class KeyCheck : VerificationTask
 
             var warning = $"KeyCheck: the key was not checked ({unverified.Reason}); it may be the master key or an unscoped key. {FailureClass.KeyUnverified.Fix}";
             context.Warn(warning);
-            context.Facts.Warnings.Add(warning);
+            context.State.Facts.Warnings.Add(warning);
             throw new CheckSkippedException($"not checked under --{ArgumentNames.KeyPolicy}=warn: {unverified.Reason}");
         }
 
-        context.Facts.Key = outcome;
+        context.State.Facts.Key = outcome;
         foreach (var finding in outcome.Findings)
         {
             if (finding.Severity == Severity.Error)
@@ -64,7 +64,7 @@ public sealed class KeyCheck : VerificationTask
             else
             {
                 context.Warn($"key {finding.OneLine}");
-                context.Facts.Warnings.Add($"Key: {finding.Message} — {finding.Fix}");
+                context.State.Facts.Warnings.Add($"Key: {finding.Message} — {finding.Fix}");
             }
         }
 

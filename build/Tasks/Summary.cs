@@ -11,6 +11,6 @@ public sealed class Summary : FrostingTask<BuildContext>
     {
         context.DisconnectTailnet();
         RunPublisher.Publish(context, printTable: true);
-        context.Conclude().ThrowIfFailed();
+        context.State.Conclude().ThrowIfFailed();
     }
 }

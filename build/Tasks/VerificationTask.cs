@@ -35,21 +35,21 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>, ICheck
         }
         catch (CheckSkippedException skipped)
         {
-            context.Results.Skip(Name, skipped.Reason);
+            context.State.Results.Skip(Name, skipped.Reason);
             context.Info($"- {Name}: skipped: {skipped.Reason}");
             EndIfTarget(context);
             return;
         }
-        catch (Exception exception) when (context.Verdict is null)
+        catch (Exception exception) when (context.State.Verdict is null)
         {
-            context.Results.Fail(Name, Classify(exception, context));
+            context.State.Results.Fail(Name, Classify(exception, context));
 
             // As the target, the verdict's exception replaces this one (Cake then logs no second error line).
             EndIfTarget(context);
             throw;
         }
 
-        context.Results.Pass(Name, detail);
+        context.State.Results.Pass(Name, detail);
         context.Info($"✓ {Name}: {detail}");
         EndIfTarget(context);
     }
@@ -58,10 +58,10 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>, ICheck
     {
         foreach (var prerequisite in Prerequisites)
         {
-            if (context.Results.Find(prerequisite) is { Blocks: true } result)
+            if (context.State.Results.Find(prerequisite) is { Blocks: true } result)
             {
                 var reason = $"skipped because {prerequisite} {(result.Status == CheckStatus.Failed ? "failed" : "could not run")}";
-                context.Results.Skip(Name, reason, blocks: true);
+                context.State.Results.Skip(Name, reason, blocks: true);
                 context.Info($"- {Name}: {reason}");
 
                 // Cake refuses to skip a target with its own message; the verdict says it in ours.
@@ -73,32 +73,32 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>, ICheck
         return true;
     }
 
-    private bool IsTarget(BuildContext context) => Name.Equals(context.Target, StringComparison.OrdinalIgnoreCase);
+    private bool IsTarget(BuildContext context) => Name.Equals(context.State.Target, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Nothing runs after the target: when this check is it, the run's verdict is decided here.</summary>
     private void EndIfTarget(BuildContext context)
     {
         if (IsTarget(context))
         {
-            context.Conclude().ThrowIfFailed();
+            context.State.Conclude().ThrowIfFailed();
         }
     }
 
     public sealed override void OnError(Exception exception, BuildContext context)
     {
-        if (context.Verdict is not null)
+        if (context.State.Verdict is not null)
         {
             // The verdict of a run whose target is this check, already decided: nothing more to record.
             ExceptionDispatchInfo.Throw(exception);
         }
 
-        if (context.Results.Find(Name) is not { Status: CheckStatus.Failed })
+        if (context.State.Results.Find(Name) is not { Status: CheckStatus.Failed })
         {
-            context.Results.Fail(Name, Classify(exception, context));
+            context.State.Results.Fail(Name, Classify(exception, context));
         }
 
         // The reason and its fix come once, in the table and the closing Error: line.
-        var failure = context.Results.Find(Name)!;
+        var failure = context.State.Results.Find(Name)!;
         context.Warn($"✗ {Name} failed ({failure.FailureId}); the summary below has the reason and the fix");
     }
 
@@ -107,7 +107,7 @@ public abstract class VerificationTask : AsyncFrostingTask<BuildContext>, ICheck
         var failure = exception switch
         {
             CheckFailedException checkFailed => checkFailed.Failure,
-            OperationCanceledException when context.Cancellation.IsCancellationRequested => Failure.Of(FailureClass.Cancelled),
+            OperationCanceledException when context.State.Cancellation.IsCancellationRequested => Failure.Of(FailureClass.Cancelled),
             _ => Failure.Of(FailureClass.Unexpected, $"{Name} hit an unexpected {exception.GetType().Name}"),
         };
         if (failure.Id == FailureClass.Unexpected.Id)

@@ -95,7 +95,7 @@ public static class CodeWarmup
             Deadline = TimeSpan.FromSeconds(2),
             ReportPath = string.Empty,
         };
-        using var client = new GatewayClient(settings, new EgressPolicy(EgressMode.Block), connect: (_, _) => ValueTask.FromResult<Stream>(new CannedGatewayConnection(Answer)));
+        using var client = new GatewayClient(settings.Gateway, new EgressPolicy(EgressMode.Block), connect: (_, _) => ValueTask.FromResult<Stream>(new CannedGatewayConnection(Answer)));
         using var timeout = new CancellationTokenSource(settings.Deadline);
         var health = new HealthProbe(client).RunAsync(settings.HealthPath, deep: false, timeout.Token).GetAwaiter().GetResult();
         var chat = new ChatProbe(client).RunAsync(settings.Model, settings.MaxTokens, stream: false, timeout.Token).GetAwaiter().GetResult();

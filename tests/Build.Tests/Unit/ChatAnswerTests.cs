@@ -12,7 +12,7 @@ public sealed class ChatAnswerTests
     private const string Key = "sk-chat-0123456789";
 
     private static GatewayClient Client(RawGateway gateway) =>
-        new(TestSettings.For(gateway.Url, Key, 3), new EgressPolicy(EgressMode.Block));
+        new(TestSettings.For(gateway.Url, Key, 3).Gateway, new EgressPolicy(EgressMode.Block));
 
     private static async Task<ChatOutcome> AskAsync(RawGateway gateway, string model = "gpt-4", bool stream = false)
     {

@@ -13,7 +13,7 @@ public sealed class GatewayClientTests
     private const string Key = "sk-client-0123456789";
 
     private static GatewayClient Client(RawGateway gateway, double deadline = 3, string? key = Key) =>
-        new(TestSettings.For(gateway.Url, key, deadline), new EgressPolicy(EgressMode.Block));
+        new(TestSettings.For(gateway.Url, key, deadline).Gateway, new EgressPolicy(EgressMode.Block));
 
     private static string Header(string head, string name) =>
         head.Split("\r\n").FirstOrDefault(line => line.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "(none)";
@@ -87,7 +87,7 @@ public sealed class GatewayClientTests
     public void The_deadline_ends_a_wait_on_a_silent_peer_long_before_the_per_attempt_timeout()
     {
         using var silent = new SilentPeer();
-        using var client = new GatewayClient(TestSettings.For($"http://127.0.0.1:{silent.Port}", Key, 1), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For($"http://127.0.0.1:{silent.Port}", Key, 1).Gateway, new EgressPolicy(EgressMode.Block));
         var clock = Stopwatch.StartNew();
 
         var failure = Assert.ThrowsAsync<CheckFailedException>(() => new HealthProbe(client).RunAsync("/health/liveliness", false, CancellationToken.None))!.Failure;

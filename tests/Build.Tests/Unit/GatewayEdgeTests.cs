@@ -13,7 +13,7 @@ public sealed class GatewayEdgeTests
     private const string Key = "sk-edge-0123456789abcdef";
 
     private static GatewayClient Client(string url, double deadline = 3) =>
-        new(TestSettings.For(url, Key, deadline), new EgressPolicy(EgressMode.Block));
+        new(TestSettings.For(url, Key, deadline).Gateway, new EgressPolicy(EgressMode.Block));
 
     private static async Task<Failure> HealthFailureAsync(RawGateway gateway, double deadline = 3)
     {

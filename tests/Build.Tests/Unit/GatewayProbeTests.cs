@@ -30,7 +30,7 @@ public sealed class GatewayProbeTests
         StandInServer.StartAsync((options ?? new StandInOptions()) with { Certificates = tls ? _certificates : null, MasterKey = (options ?? new StandInOptions()).MasterKey ?? Key });
 
     private GatewayClient Client(Uri url, string? key = Key, double deadline = 3, bool trust = true, params (string, string)[] more) =>
-        new(TestSettings.For(url.AbsoluteUri, key, deadline, trust ? [("ca-cert", _caPath), .. more] : more), new EgressPolicy(EgressMode.Block));
+        new(TestSettings.For(url.AbsoluteUri, key, deadline, trust ? [("ca-cert", _caPath), .. more] : more).Gateway, new EgressPolicy(EgressMode.Block));
 
     private static Failure Fails(Func<Task> probe) => Assert.ThrowsAsync<CheckFailedException>(() => probe())!.Failure;
 

@@ -15,7 +15,7 @@ public sealed class HealthAnswerTests
 
     private static async Task<HealthOutcome> CheckAsync(RawGateway gateway, string path = "/health/liveliness", bool deep = false)
     {
-        using var client = new GatewayClient(TestSettings.For(gateway.Url, Key, 3), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For(gateway.Url, Key, 3).Gateway, new EgressPolicy(EgressMode.Block));
         return await new HealthProbe(client).RunAsync(path, deep, CancellationToken.None);
     }
 

@@ -20,7 +20,7 @@ public sealed class KeyCheckTests
         StandInServer.StartAsync(new StandInOptions { MasterKey = Master, HasDatabase = true, VirtualKeys = keys.ToDictionary(pair => pair.Key, pair => pair.Row) });
 
     private static GatewayClient Client(StandInServer gateway, string key) =>
-        new(TestSettings.For(gateway.BaseUrl.AbsoluteUri, key), new EgressPolicy(EgressMode.Block));
+        new(TestSettings.For(gateway.BaseUrl.AbsoluteUri, key).Gateway, new EgressPolicy(EgressMode.Block));
 
     private static async Task<KeyOutcome> LookUpAsync(StandInServer gateway, string key, int warnDays = 14)
     {
@@ -93,7 +93,7 @@ public sealed class KeyCheckTests
     public async Task A_gateway_without_key_info_leaves_the_key_unverified()
     {
         await using var gateway = await StandInServer.StartAsync(new StandInOptions { MasterKey = Master, RootPath = "/litellm" });
-        using var client = new GatewayClient(TestSettings.For(new Uri(gateway.BaseUrl, "/").AbsoluteUri, Master), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For(new Uri(gateway.BaseUrl, "/").AbsoluteUri, Master).Gateway, new EgressPolicy(EgressMode.Block));
 
         var reason = Assert.ThrowsAsync<KeyUnverifiedException>(() => new KeyProbe(client).RunAsync(Now, 14, CancellationToken.None))!.Reason;
 
@@ -178,7 +178,7 @@ public sealed class KeyProbeAnswerTests
 {
     private static async Task<KeyOutcome> LookUpAsync(RawGateway gateway)
     {
-        using var client = new GatewayClient(TestSettings.For(gateway.Url, "sk-probe-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For(gateway.Url, "sk-probe-0123456789", 3).Gateway, new EgressPolicy(EgressMode.Block));
         return await new KeyProbe(client).RunAsync(DateTimeOffset.UtcNow, 14, CancellationToken.None);
     }
 
@@ -228,7 +228,7 @@ public sealed class KeyProbeAnswerTests
     public void A_lookup_that_times_out_leaves_the_key_unverified()
     {
         using var peer = new SilentPeer();
-        using var client = new GatewayClient(TestSettings.For($"http://127.0.0.1:{peer.Port}", "sk-probe-0123456789", 1), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For($"http://127.0.0.1:{peer.Port}", "sk-probe-0123456789", 1).Gateway, new EgressPolicy(EgressMode.Block));
         var reason = Assert.ThrowsAsync<KeyUnverifiedException>(() => new KeyProbe(client).RunAsync(DateTimeOffset.UtcNow, 14, CancellationToken.None))!.Reason;
         Assert.That(reason, Does.StartWith("/key/info could not be asked: "));
     }
@@ -249,14 +249,14 @@ public sealed class KeyProbeAnswerTests
     public void Answers_shaped_as_arrays_are_classified_not_unexpected()
     {
         using var models = new RawGateway((_, _) => RawGateway.Json(200, "[]"));
-        using var client = new GatewayClient(TestSettings.For(models.Url, "sk-probe-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For(models.Url, "sk-probe-0123456789", 3).Gateway, new EgressPolicy(EgressMode.Block));
         var failure = Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).ListModelsAsync(CancellationToken.None))!.Failure;
         Assert.That((failure.Id, failure.Reason), Is.EqualTo(("not-gateway", "/v1/models answered 200 without an OpenAI model list")));
 
         using var deep = new RawGateway((_, requestLine) => requestLine.StartsWith("GET /health/liveliness", StringComparison.Ordinal) ? RawGateway.Json(200, "\"I'm alive!\"")
             : requestLine.StartsWith("GET /health/readiness", StringComparison.Ordinal) ? RawGateway.Json(200, "{\"status\":\"healthy\"}")
             : RawGateway.Json(200, "[]"));
-        using var deepClient = new GatewayClient(TestSettings.For(deep.Url, "sk-probe-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        using var deepClient = new GatewayClient(TestSettings.For(deep.Url, "sk-probe-0123456789", 3).Gateway, new EgressPolicy(EgressMode.Block));
         Assert.That(async () => await new HealthProbe(deepClient).RunAsync("/health/liveliness", deep: true, CancellationToken.None), Throws.Nothing);
     }
 }

@@ -13,7 +13,7 @@ public sealed class ModelSweepTests
     private const string Key = "sk-sweep-0123456789";
 
     private static GatewayClient Client(StandInServer gateway) =>
-        new(TestSettings.For(gateway.BaseUrl.AbsoluteUri, Key), new EgressPolicy(EgressMode.Block));
+        new(TestSettings.For(gateway.BaseUrl.AbsoluteUri, Key).Gateway, new EgressPolicy(EgressMode.Block));
 
     [Test]
     public async Task Models_run_four_at_a_time_and_each_failure_keeps_its_own_class()
@@ -58,7 +58,7 @@ public sealed class ModelSweepTests
     {
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
-        using var client = new GatewayClient(TestSettings.For("http://127.0.0.1:9", Key), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For("http://127.0.0.1:9", Key).Gateway, new EgressPolicy(EgressMode.Block));
         Assert.That(async () => await new ModelSweep(client).RunAsync(["m1"], 16, false, TimeSpan.FromSeconds(5), cancel.Token), Throws.InstanceOf<OperationCanceledException>());
     }
 
@@ -74,7 +74,7 @@ public sealed class ModelSweepTests
         var failure = Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(emptyClient).ListModelsAsync(CancellationToken.None))!.Failure;
         Assert.That(failure.Id, Is.EqualTo(FailureClass.NoModels.Id));
 
-        using var wrongKey = new GatewayClient(TestSettings.For(gateway.BaseUrl.AbsoluteUri, "sk-wrong-0123456789"), new EgressPolicy(EgressMode.Block));
+        using var wrongKey = new GatewayClient(TestSettings.For(gateway.BaseUrl.AbsoluteUri, "sk-wrong-0123456789").Gateway, new EgressPolicy(EgressMode.Block));
         Assert.That(Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(wrongKey).ListModelsAsync(CancellationToken.None))!.Failure.Id, Is.EqualTo(FailureClass.BadKey.Id));
     }
 
@@ -125,7 +125,7 @@ public sealed class KeyRefusalTests
 {
     private static Failure ChatFailure(RawGateway gateway)
     {
-        using var client = new GatewayClient(TestSettings.For(gateway.Url, "sk-refused-0123456789", 3), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For(gateway.Url, "sk-refused-0123456789", 3).Gateway, new EgressPolicy(EgressMode.Block));
         return Assert.ThrowsAsync<CheckFailedException>(() => new ChatProbe(client).RunAsync("gpt-4", 16, false, CancellationToken.None))!.Failure;
     }
 
@@ -155,7 +155,7 @@ public sealed class KeyRefusalTests
             HasDatabase = true,
             VirtualKeys = new Dictionary<string, VirtualKey> { ["sk-scoped-0123456789"] = new("ci", Models: ["gpt-4"]) },
         });
-        using var client = new GatewayClient(TestSettings.For(gateway.BaseUrl.AbsoluteUri, "sk-scoped-0123456789"), new EgressPolicy(EgressMode.Block));
+        using var client = new GatewayClient(TestSettings.For(gateway.BaseUrl.AbsoluteUri, "sk-scoped-0123456789").Gateway, new EgressPolicy(EgressMode.Block));
 
         var results = await new ModelSweep(client).RunAsync(["gpt-4", "gpt-4o-mini"], 16, false, TimeSpan.FromMinutes(1), CancellationToken.None);
 

@@ -23,7 +23,7 @@ public sealed class SecurityTests
             new() { ["litellm-url"] = "https://option-gw.tail1.ts.net:99999/ x" },
             new() { ["LITELLM_URL"] = "https://env-gw.tail1.ts.net:8443/", ["LITELLM_HOST"] = "host-gw.tail1.ts.net", ["LITELLM_PORT"] = "8443" });
 
-        var secrets = BuildContext.RawInfrastructureNames(source).ToList();
+        var secrets = VerifyRun.RawInfrastructureNames(source).ToList();
 
         Assert.That(secrets, Does.Contain("https://option-gw.tail1.ts.net:99999/ x").And.Contain("https://env-gw.tail1.ts.net:8443/")
             .And.Contain("https://env-gw.tail1.ts.net:8443").And.Contain("host-gw.tail1.ts.net").And.Contain("host-gw.tail1.ts.net:8443"));
