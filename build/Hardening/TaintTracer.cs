@@ -12,17 +12,21 @@ internal sealed record Trace(TaintClass Class, string Origin, string Reason, IRe
     public static Trace Unknown(string origin, string reason, params string[] texts) => new(TaintClass.Unknown, origin, reason, texts);
 
     /// <summary>The most dangerous of several (an outsider's value anywhere taints the whole), with every text read.</summary>
-    public static Trace Worst(IEnumerable<Trace> traces, string literal)
+    public static Trace Worst(IEnumerable<Trace> traces, string? literal = null)
     {
         var all = traces.ToList();
+        string[] own = literal is null ? [] : [literal];
         if (all.Count == 0)
         {
-            return Fixed(literal, "a literal", literal);
+            return new Trace(TaintClass.Fixed, literal ?? string.Empty, "a literal", own);
         }
 
         var worst = all.MaxBy(trace => trace.Class)!;
-        return worst with { Texts = all.SelectMany(trace => trace.Texts).Append(literal).Distinct().ToList() };
+        return worst with { Texts = [.. all.SelectMany(trace => trace.Texts).Concat(own).Distinct()] };
     }
+
+    /// <summary>A chain of values longer than Harden follows (or one that refers to itself, such as X=$X).</summary>
+    public static Trace TooDeep(string origin) => Unknown(origin, "set through too many steps to follow");
 }
 
 /// <summary>Where in the workflow a value is read: the step (if any), its job, and the job's steps in order.</summary>
@@ -58,20 +62,21 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
         var row = ContextTable.Classify(normal);
         if (depth >= MaxDepth)
         {
-            return Trace.Unknown(name, "set through too many steps to follow");
+            return Trace.TooDeep(name);
         }
 
-        var traced = segments.Length >= 2 && !normal.Contains('[', StringComparison.Ordinal)
-            ? segments[0].ToLowerInvariant() switch
-            {
-                "env" when segments.Length == 2 => OfEnv(segments[1], scope, depth + 1),
-                "steps" when segments.Length == 4 && segments[2].Equals("outputs", StringComparison.OrdinalIgnoreCase) => OfStepOutput(segments[1], segments[3], scope, depth + 1),
-                "needs" when segments.Length == 4 && segments[2].Equals("outputs", StringComparison.OrdinalIgnoreCase) => OfJobOutput(segments[1], segments[3], depth + 1),
-                "matrix" when segments.Length == 2 => OfMatrix(segments[1], scope, depth + 1),
-                "inputs" when segments.Length == 2 && !isAction && inputTypes.TryGetValue(segments[1], out var type) => OfInput(segments[1], type),
-                _ => null,
-            }
-            : null;
+        // A segment with an index (steps[x]) names no root below, so it falls to the table.
+        var next = depth + 1;
+        var outputs = segments.Length == 4 && segments[2].Equals("outputs", StringComparison.OrdinalIgnoreCase);
+        var traced = (segments[0].ToLowerInvariant(), segments.Length) switch
+        {
+            ("env", 2) => OfEnv(segments[1], scope, next),
+            ("steps", 4) when outputs => OfStepOutput(segments[1], segments[3], scope, next),
+            ("needs", 4) when outputs => OfJobOutput(segments[1], segments[3], next),
+            ("matrix", 2) => OfMatrix(segments[1], scope, next),
+            ("inputs", 2) when !isAction && inputTypes.TryGetValue(segments[1], out var type) => OfInput(segments[1], type),
+            _ => null,
+        };
         return traced ?? new Trace(row.Class, name, row.Reason, [name]);
     }
 
@@ -97,7 +102,7 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
                 .Select(write => OfShellValue(write.Value, step, scope, depth)))
             .ToList();
         return writes.Count > 0
-            ? Trace.Worst(writes, string.Empty)
+            ? Trace.Worst(writes)
             : Trace.Unknown($"env.{name}", $"env.{name} is not set by an env: of this file or by a visible write to $GITHUB_ENV: a step or the runner sets it at run time");
     }
 
@@ -178,7 +183,7 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
             traces.Add(value is YamlScalarNode { Value: var text } ? OfText(text ?? string.Empty, jobScope, depth) : Trace.Unknown(context, $"matrix.{key} holds a mapping or list"));
         }
 
-        return Trace.Worst(traces, string.Empty);
+        return Trace.Worst(traces);
     }
 
     /// <summary>
@@ -187,14 +192,14 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
     /// </summary>
     private Trace OfShellValue(string value, YamlMappingNode writer, TraceScope scope, int depth)
     {
+        if (depth >= MaxDepth)
+        {
+            return Trace.TooDeep(value);
+        }
+
         var script = Text(Child(writer, "run")) ?? string.Empty;
         var writerScope = scope with { Step = writer };
         var traces = new List<Trace>();
-        if (value.Contains("${{", StringComparison.Ordinal))
-        {
-            traces.Add(OfText(value, writerScope, depth));
-        }
-
         foreach (Match command in CommandSubstitution().Matches(value))
         {
             traces.Add(OfCommand(command.Groups["command"].Value, writer, scope));
@@ -202,9 +207,10 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
 
         foreach (Match variable in ShellVariable().Matches(CommandSubstitution().Replace(value, string.Empty)))
         {
-            traces.Add(OfShellVariable(variable.Groups["name"].Value, script, writer, writerScope, depth));
+            traces.Add(OfShellVariable(variable.Groups["name"].Value, script, writer, writerScope, depth + 1));
         }
 
+        traces.Add(OfText(value, writerScope, depth)); // its ${{ }} expressions; a literal adds nothing worse
         return Trace.Worst(traces, value);
     }
 
@@ -212,7 +218,7 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
     {
         if (new[] { Child(writer, "env"), Child(scope.Job, "env"), Child(root, "env") }.Any(env => Child(env, name) is not null))
         {
-            return OfEnv(name, scope, depth + 1);
+            return OfEnv(name, scope, depth);
         }
 
         if (name.StartsWith("GITHUB_", StringComparison.Ordinal) || name.StartsWith("RUNNER_", StringComparison.Ordinal))
@@ -226,7 +232,7 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
         var assignment = Assignment(name).Matches(script).LastOrDefault();
         return assignment is null
             ? Trace.Unknown($"${name}", $"${name} is set where Harden cannot see it")
-            : OfShellValue(assignment.Groups["value"].Value.Trim().Trim('"', '\''), writer, scope, depth + 1);
+            : OfShellValue(assignment.Groups["value"].Value.Trim().Trim('"', '\''), writer, scope, depth);
     }
 
     /// <summary>Command output: fixed for commands that print a number, a date or a SHA; read from a downloaded artifact, an outsider's.</summary>
@@ -237,8 +243,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
             return Trace.Fixed($"$({command.Trim()})", "a command that prints a number, a date or a SHA", command);
         }
 
-        var before = scope.Steps.TakeWhile(step => !ReferenceEquals(step, writer)).Append(writer);
-        if (FileRead().IsMatch(command) && before.Any(Artifacts.Downloads))
+        var downloaded = Artifacts.Downloads(writer) || scope.Steps.TakeWhile(step => !ReferenceEquals(step, writer)).Any(Artifacts.Downloads);
+        if (FileRead().IsMatch(command) && downloaded)
         {
             return new Trace(TaintClass.Attacker, $"$({command.Trim()})", "read from a file after an artifact was downloaded: the run that made the artifact chose it", [command]);
         }

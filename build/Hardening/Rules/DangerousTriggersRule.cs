@@ -95,7 +95,7 @@ internal sealed partial class DangerousTriggersRule : IAuditRule
                 return null;
             }
 
-            var shown = Expressions.In(written).FirstOrDefault()?.OneLine ?? written;
+            var shown = written;
             if (HeadSignal().IsMatch(written))
             {
                 return $"actions/checkout of {shown}";

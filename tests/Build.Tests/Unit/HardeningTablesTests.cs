@@ -105,11 +105,22 @@ public sealed class HardeningTablesTests
     [TestCase("github.workflow", TaintClass.Unknown)]
     [TestCase("steps[matrix.id].outputs.tag", TaintClass.Unknown)]
     [TestCase("runner.os.extra", TaintClass.Unknown)]
+    [TestCase("github.event.issue._id", TaintClass.Attacker)] // "_id" alone is not a field ending in _id
+    [TestCase("github.event.issue.node_id", TaintClass.Fixed)]
+    [TestCase("github.event.issue.*", TaintClass.Attacker)]
+    [TestCase("steps..outcome", TaintClass.Unknown)]
     public void Each_context_has_a_class_before_tracing(string context, TaintClass expected)
     {
         var row = ContextTable.Classify(context);
         Assert.That(row.Class, Is.EqualTo(expected), row.Pattern);
         Assert.That(row.Reason, Is.Not.Empty);
+    }
+
+    [Test]
+    public void A_computed_index_names_its_own_row()
+    {
+        Assert.That(ContextTable.Classify("github.event[inputs.field]"), Is.EqualTo(new ContextRow("github[…]", TaintClass.Attacker, "an index computed at run time can reach any field of the event, free text included")));
+        Assert.That(ContextTable.Classify("matrix[inputs.field]").Pattern, Is.EqualTo("**"));
     }
 
     [TestCase("echo \"tag=$TAG\" >> \"$GITHUB_OUTPUT\"", "GITHUB_OUTPUT", "tag", "$TAG")]
@@ -120,6 +131,10 @@ public sealed class HardeningTablesTests
     [TestCase("echo \"MODE=fast\" >> \"$GITHUB_ENV\"", "GITHUB_OUTPUT", null, null)]
     [TestCase("{\n  echo \"body<<EOF\"\n  echo \"$BODY\"\n  echo EOF\n} >> \"$GITHUB_OUTPUT\"", "GITHUB_OUTPUT", "body", "  echo \"$BODY\"")]
     [TestCase("MODE=fast ./run.sh > \"$GITHUB_OUTPUT.log\"", "GITHUB_OUTPUT", null, null)]
+    [TestCase("echo \"a=1\"", "GITHUB_OUTPUT", null, null)]
+    [TestCase("echo \"::set-output name=a::1\"", "GITHUB_ENV", null, null)]
+    [TestCase("echo \"a=>>x\" >> \"$GITHUB_OUTPUT\"", "GITHUB_OUTPUT", "a", "")]
+    [TestCase("\"a=| Out-File\" | Out-File -Append $env:GITHUB_OUTPUT", "GITHUB_OUTPUT", "a", "")]
     public void A_write_to_the_runners_files_is_read_as_name_and_value(string script, string file, string? name, string? value)
     {
         var writes = ShellWrites.Of(script, file).ToList();
