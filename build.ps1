@@ -76,7 +76,7 @@ function Test-Changed {
 function Start-ReadyToRun([string]$id) {
     if ($env:CI -eq 'true' -or $env:GITHUB_ACTIONS -or $env:VERIFY_READY_TO_RUN -ne '1') { return }
     if (Test-Path (Join-Path $root "build/obj/r2r/failed-$id")) { return }
-    [Console]::Error.WriteLine('Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 30 seconds, once per change to build/; Ctrl-C stops it.')
+    [Console]::Error.WriteLine('Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 20 seconds, once per change to build/; Ctrl-C stops it.')
     $work = Join-Path $root 'build/obj/r2r'
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
     New-Item -ItemType Directory -Force -Path $work | Out-Null

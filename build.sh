@@ -73,7 +73,7 @@ ready_to_run() {
   local id="$1" target="$root/build/bin/r2r-$1" limit=()
   [[ -f "$root/build/obj/r2r/failed-$id" ]] && return 0
   command -v timeout >/dev/null 2>&1 && limit=(timeout 900)
-  echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 30 seconds, once per change to build/; Ctrl-C stops it." >&2
+  echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 20 seconds, once per change to build/; Ctrl-C stops it." >&2
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
   ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \

@@ -58,7 +58,8 @@ public sealed class StampTests : RebuildFixture
         Assert.That(first.Output, Does.Not.Contain("MSBuild").And.Not.Contain("Determining projects").And.Not.Contain("->"));
         Assert.That(second.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
 
-        File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
+        // Any input counts, not only code: the lock file this time (MSBuild then has nothing to compile, build.sh still builds).
+        File.SetLastWriteTimeUtc(Copy.PathOf("build/packages.lock.json"), DateTime.UtcNow);
         var third = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: Copy.Root);
         var fourth = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1", repository: Copy.Root);
         Assert.That(third.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
