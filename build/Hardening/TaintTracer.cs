@@ -59,7 +59,6 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
     {
         var normal = Expressions.Normalise(name);
         var segments = normal.Split('.');
-        var row = ContextTable.Classify(normal);
         if (depth >= MaxDepth)
         {
             return Trace.TooDeep(name);
@@ -77,7 +76,13 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
             ("inputs", 2) when !isAction && inputTypes.TryGetValue(segments[1], out var type) => OfInput(segments[1], type),
             _ => null,
         };
-        return traced ?? new Trace(row.Class, name, row.Reason, [name]);
+        if (traced is not null)
+        {
+            return traced;
+        }
+
+        var row = ContextTable.Classify(normal);
+        return new Trace(row.Class, name, row.Reason, [name]);
     }
 
     private static Trace OfInput(string name, string type) =>

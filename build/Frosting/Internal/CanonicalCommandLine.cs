@@ -12,8 +12,6 @@ namespace Cake.Frosting.Internal;
 /// </summary>
 internal static class CanonicalCommandLine
 {
-    private static IReadOnlyDictionary<string, Action<HostSettings>> Switches => HostSettings.Switches;
-
     /// <summary>The settings and the remaining (Cake) arguments, or null when Spectre must read this command line.</summary>
     public static (HostSettings Settings, RemainingArguments Remaining)? TryRead(IReadOnlyList<string> args)
     {
@@ -54,7 +52,7 @@ internal static class CanonicalCommandLine
 
                 settings.Verbosity = verbosity;
             }
-            else if (Switches.TryGetValue(name, out var set))
+            else if (HostSettings.Switches.TryGetValue(name, out var set))
             {
                 if (!seen.Add(name) || value is not (null or "true" or "false"))
                 {

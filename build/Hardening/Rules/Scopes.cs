@@ -59,7 +59,12 @@ internal sealed record JobScope(WorkflowScope Workflow, YamlScalarNode Name, Yam
 /// <summary>One step, with its job (none in a composite action), the job's steps, and the line of the alias that brought it in, if any.</summary>
 internal sealed record StepScope(WorkflowScope Workflow, YamlMappingNode Step, YamlMappingNode? Job, IReadOnlyList<YamlMappingNode> Steps, int? AliasLine)
 {
+    private IReadOnlyList<PastedExpressions.Pasted>? _pasted;
+
     public FileContext Context => Workflow.Context;
 
     public TraceScope Trace => new(Step, Job, Steps);
+
+    /// <summary>The expressions the step pastes into code, traced once for the rules that read them.</summary>
+    public IReadOnlyList<PastedExpressions.Pasted> Pasted => _pasted ??= PastedExpressions.In(this).ToList();
 }

@@ -13,7 +13,7 @@ internal sealed class SecretsInRunRule : IAuditRule
 
     public void OnStep(StepScope step)
     {
-        foreach (var pasted in PastedExpressions.In(step))
+        foreach (var pasted in step.Pasted)
         {
             if (pasted.ReadsSecret && !pasted.Traces.Any(pair => pair.Trace.Class != TaintClass.Fixed))
             {

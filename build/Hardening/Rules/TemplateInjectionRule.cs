@@ -13,7 +13,7 @@ internal sealed class TemplateInjectionRule : IAuditRule
 
     public void OnStep(StepScope step)
     {
-        foreach (var pasted in PastedExpressions.In(step))
+        foreach (var pasted in step.Pasted)
         {
             var attacker = pasted.Of(TaintClass.Attacker).ToList();
             var unknown = pasted.Of(TaintClass.Unknown).ToList();
