@@ -82,7 +82,7 @@ function Start-ReadyToRun([string]$id) {
     New-Item -ItemType Directory -Force -Path $work | Out-Null
     $target = Join-Path $root "build/bin/r2r-$id"
     & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
-        -p:PublishReadyToRun=true "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
+        -p:PublishReadyToRun=true -p:RunAnalyzers=false "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
         "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
     if ($LASTEXITCODE -ne 0) {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
@@ -97,7 +97,8 @@ function Start-ReadyToRun([string]$id) {
 if (Test-Changed) {
     [Console]::Error.WriteLine('Building the build program (build/)...')
     Remove-Item $stamp -ErrorAction SilentlyContinue
-    $log = & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers 2>&1
+    # No code analysis here (as in build.sh): the analyzers run in the test build (CI).
+    $log = & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false 2>&1
     if ($LASTEXITCODE -ne 0) {
         $log | Where-Object { "$_" -match 'error|Error' } | Sort-Object -Unique | ForEach-Object { [Console]::Error.WriteLine("$_") }
         [Console]::Error.WriteLine('Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.ps1 again.')

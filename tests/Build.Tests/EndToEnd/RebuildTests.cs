@@ -5,7 +5,7 @@ namespace Build.Tests.EndToEnd;
 /// <summary>
 /// When build.sh and build.ps1 build the program: a changed input, a new .NET, a deleted file, the opt-in ReadyToRun
 /// copy. Each case changes build inputs, so each fixture works in its own copy of the repository (RepositoryCopy),
-/// and the three run in parallel; the checkout under test is never written.
+/// and the two run in parallel; the checkout under test is never written.
 /// </summary>
 public abstract class RebuildFixture
 {
@@ -39,13 +39,16 @@ public abstract class RebuildFixture
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
 }
 
-/// <summary>One stamp for both scripts; a first build as quiet from either.</summary>
+/// <summary>
+/// What counts as a change, from either script: one stamp for both, a first build as quiet from either; a new .NET SDK
+/// or runtime, a deleted input. One copy serves both cases, in order: only the first build in a copy compiles everything.
+/// </summary>
 [TestFixture]
 [Order(1)]
 public sealed class StampTests : RebuildFixture
 {
-
     [Test]
+    [Order(1)]
     public void One_stamp_serves_both_scripts_and_the_first_build_is_quiet_from_either()
     {
         // An input changes: the next run from either script builds once, saying only that it does.
@@ -65,14 +68,9 @@ public sealed class StampTests : RebuildFixture
         Assert.That(third.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
         Assert.That(fourth.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
     }
-}
 
-/// <summary>A new .NET SDK or runtime, or a deleted input, is a change.</summary>
-[TestFixture]
-[Order(1)]
-public sealed class ChangeTests : RebuildFixture
-{
     [Test]
+    [Order(2)]
     public void A_new_dotnet_or_a_deleted_input_rebuilds_from_either_script()
     {
         var warm = BuildRun.Start(["--version"], withReport: false, repository: Copy.Root);

@@ -226,7 +226,7 @@ public sealed class VerdictTests : GatewayFixture
     public void A_check_that_is_the_target_and_cannot_run_because_one_it_needs_failed_fails_the_run_with_that_reason()
     {
         var url = $"https://localhost:{FreePort()}";
-        var run = BuildRun.Start(["--target=KeyCheck", "--deadline=5"], new Dictionary<string, string> { ["LITELLM_URL"] = url, ["LITELLM_API_KEY"] = Canary });
+        var run = BuildRun.Start(["--target=KeyCheck", "--deadline=1"], new Dictionary<string, string> { ["LITELLM_URL"] = url, ["LITELLM_API_KEY"] = Canary });
         AssertNothingLeaked(run, url, Canary);
 
         Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());

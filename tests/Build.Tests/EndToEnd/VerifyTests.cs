@@ -69,7 +69,8 @@ public sealed class VerifyTests : GatewayFixture
     public void A_refused_connection_fails_HealthCheck_and_skips_ChatSmoke_with_the_reason()
     {
         var port = FreePort();
-        var run = Verify($"https://localhost:{port}", Canary);
+        // Refused connections are retried until the deadline (a new tailnet peer can take a while): one second here.
+        var run = Verify($"https://localhost:{port}", Canary, "--deadline=1");
 
         AssertFailedWith(run, "HealthCheck", "refused");
         Assert.That((string?)run.Task("ChatSmoke")["status"], Is.EqualTo("skipped"));
