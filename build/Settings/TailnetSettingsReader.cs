@@ -7,39 +7,11 @@ public static partial class TailnetSettingsReader
 {
     public static TailnetSettings Read(ISettingsSource source, List<string> problems)
     {
-        var mode = (source.Argument(ArgumentNames.Tailnet)?.ToLowerInvariant()) switch
-        {
-            null or "auto" => TailnetMode.Auto,
-            "reuse" => TailnetMode.Reuse,
-            "join" => TailnetMode.Join,
-            "off" => TailnetMode.Off,
-            _ => Problem(problems, $"--{ArgumentNames.Tailnet}: must be auto, reuse, join or off", TailnetMode.Auto),
-        };
-
-        var version = Value(source.Argument(ArgumentNames.TailscaleVersion)) ?? TailnetSettings.DefaultVersion;
-        if (version != TailnetSettings.LatestVersion && !Version().IsMatch(version))
-        {
-            problems.Add($"--{ArgumentNames.TailscaleVersion}: must be a version such as {TailnetSettings.DefaultVersion}, or {TailnetSettings.LatestVersion}");
-        }
-
-        var tags = Value(source.Argument(ArgumentNames.TailnetTags)) ?? TailnetSettings.DefaultTags;
-        if (!tags.Split(',').All(tag => Tag().IsMatch(tag)))
-        {
-            problems.Add($"--{ArgumentNames.TailnetTags}: must be tags such as tag:ci (comma-separated)");
-        }
-
-        var packagesText = Value(source.Argument(ArgumentNames.TailscalePackages)) ?? TailnetSettings.DefaultPackages;
-        if (!Uri.TryCreate(packagesText, UriKind.Absolute, out var packages) || packages.Scheme is not ("https" or "http"))
-        {
-            problems.Add($"--{ArgumentNames.TailscalePackages}: must be an http(s) URL such as {TailnetSettings.DefaultPackages}");
-            packages = new Uri(TailnetSettings.DefaultPackages);
-        }
-        else if (packages.Scheme == "http" && !packages.IsLoopback)
-        {
-            problems.Add($"--{ArgumentNames.TailscalePackages}: must use https (the download is what tailscaled runs from)");
-        }
-
-        var (rootKeys, rootKeysOrigin) = ReadRootKeys(source, problems);
+        var mode = SettingsCatalog.Tailnet.Read(source, problems);
+        var version = SettingsCatalog.TailscaleVersion.Read(source, problems).Trim();
+        var tags = SettingsCatalog.TailnetTags.Read(source, problems).Trim();
+        var packages = SettingsCatalog.TailscalePackages.Read(source, problems);
+        var rootKeys = SettingsCatalog.TailscaleRootKeys.Read(source, problems);
 
         foreach (var name in new[] { "auth-key", "authkey", "oauth-secret", "ts-oauth-secret" })
         {
@@ -54,8 +26,8 @@ public static partial class TailnetSettingsReader
             Mode = mode,
             Version = version,
             Tags = tags,
-            Packages = new Uri(packages.AbsoluteUri.TrimEnd('/')),
-            RootKeysOrigin = rootKeysOrigin ?? TailnetSettings.EmbeddedRootsOrigin,
+            Packages = packages,
+            RootKeysOrigin = rootKeys is null ? TailnetSettings.EmbeddedRootsOrigin : $"root keys from --{ArgumentNames.TailscaleRootKeys}",
             OAuthClientId = Value(source.Environment(EnvironmentNames.TsOAuthClientId)),
             OAuthSecret = Value(source.Environment(EnvironmentNames.TsOAuthSecret)),
             Audience = Value(source.Environment(EnvironmentNames.TsAudience)),
@@ -85,37 +57,18 @@ public static partial class TailnetSettingsReader
         return settings;
     }
 
-    /// <summary>--tailscale-root-keys: a PEM file of ROOT PUBLIC KEY blocks that replaces the embedded roots (mirrors, tests).</summary>
-    private static (IReadOnlyList<byte[]>? Keys, string? Origin) ReadRootKeys(ISettingsSource source, List<string> problems)
+    /// <summary>What is wrong with a --tailscale-version value, or null.</summary>
+    internal static string? VersionProblem(string text)
     {
-        if (Value(source.Argument(ArgumentNames.TailscaleRootKeys)) is not { } path)
-        {
-            return (null, null);
-        }
-
-        var (bytes, problem) = SettingsFile.Read(path);
-        if (bytes is null)
-        {
-            problems.Add($"--{ArgumentNames.TailscaleRootKeys}: {problem}; give a PEM file of {PackageSignature.RootKeyType} blocks");
-            return (null, null);
-        }
-
-        try
-        {
-            return (PackageSignature.ParseKeys(System.Text.Encoding.ASCII.GetString(bytes), PackageSignature.RootKeyType), $"root keys from --{ArgumentNames.TailscaleRootKeys}");
-        }
-        catch (FormatException exception)
-        {
-            problems.Add($"--{ArgumentNames.TailscaleRootKeys}: not a PEM file of {PackageSignature.RootKeyType} blocks ({exception.Message})");
-            return (null, null);
-        }
+        var version = text.Trim();
+        return version == TailnetSettings.LatestVersion || Version().IsMatch(version)
+            ? null
+            : $"must be a version such as {TailnetSettings.DefaultVersion}, or {TailnetSettings.LatestVersion}";
     }
 
-    private static TailnetMode Problem(List<string> problems, string problem, TailnetMode fallback)
-    {
-        problems.Add(problem);
-        return fallback;
-    }
+    /// <summary>What is wrong with a --tailnet-tags value, or null.</summary>
+    internal static string? TagsProblem(string text) =>
+        text.Trim().Split(',').All(tag => Tag().IsMatch(tag)) ? null : "must be tags such as tag:ci (comma-separated)";
 
     private static string? Value(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
