@@ -12,14 +12,12 @@ if (args.Any(argument => argument is "--no-color" or "--no-color=true"))
     Environment.SetEnvironmentVariable("NO_COLOR", "1");
 }
 
-// On a spare core, while the host starts: see CodeWarmup.
-CodeWarmup.StartIfUseful(args);
-
 return new CakeHost()
     .UseContext<BuildContext>()
     .UseLifetime<BuildLifetime>()
     .UseTaskLifetime<BuildTaskLifetime>()
     .UseHelpText(SettingsCatalog.HelpText)
+    .WhenTasksStart(selection => CodeWarmup.StartIfUseful(selection)) // on a spare core, while the host starts
     .ConfigureServices(services =>
     {
         services.AddSingleton<Redactor>();

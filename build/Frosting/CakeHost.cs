@@ -21,6 +21,7 @@ public sealed class CakeHost
     private readonly ServiceCollection _services = new();
     private readonly Assembly _entryAssembly = Assembly.GetEntryAssembly()!;
     private Func<string>? _helpText;
+    private Action<TargetSelection>? _tasksStarting;
 
     public CakeHost()
     {
@@ -118,6 +119,16 @@ public sealed class CakeHost
         return this;
     }
 
+    /// <summary>
+    /// Called with the targets once the command line is read, before the services are built, when tasks will run (not
+    /// for --version, --tree, --description, --dryrun or --help): work that can overlap the host's own start goes here.
+    /// </summary>
+    public CakeHost WhenTasksStart(Action<TargetSelection> starting)
+    {
+        _tasksStarting = starting;
+        return this;
+    }
+
     public CakeHost ConfigureServices(Action<IServiceCollection> configure)
     {
         configure(_services);
@@ -127,7 +138,7 @@ public sealed class CakeHost
     public int Run(IEnumerable<string> args)
     {
         var arguments = args.ToList();
-        var hostOptions = new HostOptions(_entryAssembly, DefaultTarget);
+        var hostOptions = new HostOptions(_entryAssembly, DefaultTarget, _tasksStarting);
         if (CanonicalCommandLine.TryRead(arguments) is { } canonical)
         {
             return HostCommand.Run(_services, hostOptions, canonical.Settings, canonical.Remaining);

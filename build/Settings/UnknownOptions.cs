@@ -5,9 +5,13 @@ public static class UnknownOptions
 {
     public static void Report(ISettingsSource source, IEnumerable<string> otherKnown, List<string> problems)
     {
-        var known = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(ArgumentNames.Refused).Concat(otherKnown).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // The build's own options are read in any case (Cake's arguments are); the host's are not (Spectre reads --tree,
+        // not --TREE), so a host option in another case would otherwise be ignored without a word.
+        var settings = ArgumentNames.All.Concat(ArgumentNames.Refused).Concat(otherKnown).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var host = ArgumentNames.HostOptions.ToHashSet(StringComparer.Ordinal);
+        bool Known(string name) => settings.Contains(name) || host.Contains(name);
         var suggestions = ArgumentNames.All.Concat(ArgumentNames.HostOptions).Concat(otherKnown).ToList();
-        foreach (var name in source.ArgumentNames.Where(name => !known.Contains(name)).Order())
+        foreach (var name in source.ArgumentNames.Where(name => !Known(name)).Order())
         {
             var guess = suggestions.Where(candidate => candidate.Length > 2)
                 .OrderBy(candidate => EditDistance(candidate, name.ToLowerInvariant()))
@@ -17,7 +21,7 @@ public static class UnknownOptions
         }
 
         // A repeated option would silently take its last value (--key-policy=enforce --key-policy=off is off).
-        foreach (var name in source.ArgumentNames.Where(name => known.Contains(name) && !ArgumentNames.HostOptions.Contains(name, StringComparer.OrdinalIgnoreCase)).Order())
+        foreach (var name in source.ArgumentNames.Where(name => settings.Contains(name)).Order())
         {
             var positions = source.Positions(name);
             if (positions.Count > 1)

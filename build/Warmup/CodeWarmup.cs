@@ -2,6 +2,7 @@ using Build.Gateway;
 using Build.Reporting;
 using Build.Security;
 using Build.Settings;
+using Cake.Frosting;
 using Spectre.Console;
 
 namespace Build.Warmup;
@@ -26,41 +27,18 @@ public static class CodeWarmup
 
     /// <summary>
     /// Worth it only with a spare core, when the run will probe the gateway, and when not switched off. A run of
-    /// Harden or ConnectTailnet alone probes nothing: warming the probes there only costs CPU.
+    /// Harden or ConnectTailnet alone probes nothing: warming the probes there only costs CPU. The host calls
+    /// <see cref="StartIfUseful"/> only on runs that run tasks, with the targets it read.
     /// </summary>
-    public static bool ShouldRun(IReadOnlyCollection<string> args, int processorCount, string? switchValue) =>
+    public static bool ShouldRun(TargetSelection selection, int processorCount, string? switchValue) =>
         processorCount > 1
         && switchValue != "0"
-        && !args.Any(argument => Cake.Frosting.Internal.HostSettings.NoTaskOptions.Contains(argument.Split('=', 2)[0], StringComparer.OrdinalIgnoreCase))
-        && TargetsOf(args).Any(target => ProbingTargets.Contains(target, StringComparer.OrdinalIgnoreCase));
-
-    /// <summary>The targets named by --target=X, --target X or -t X; Verify when none is named.</summary>
-    private static List<string> TargetsOf(IReadOnlyCollection<string> args)
-    {
-        var list = args.ToList();
-        var targets = new List<string>();
-        for (var index = 0; index < list.Count; index++)
-        {
-            var (name, value) = list[index].Split('=', 2) is [var before, var after] ? (before, (string?)after) : (list[index], null);
-            if (!name.Equals("--target", StringComparison.OrdinalIgnoreCase) && !name.Equals("-t", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            value ??= index + 1 < list.Count ? list[index + 1] : null;
-            if (value is not null)
-            {
-                targets.Add(value);
-            }
-        }
-
-        return targets.Count > 0 ? targets : ["Verify"];
-    }
+        && selection.Targets.Any(target => ProbingTargets.Contains(target, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Starts the warm-up on a background thread (it never keeps the process alive); false when not worth it.</summary>
-    public static bool StartIfUseful(IReadOnlyCollection<string> args)
+    public static bool StartIfUseful(TargetSelection selection)
     {
-        if (!ShouldRun(args, Environment.ProcessorCount, Environment.GetEnvironmentVariable(Switch)))
+        if (!ShouldRun(selection, Environment.ProcessorCount, Environment.GetEnvironmentVariable(Switch)))
         {
             return false;
         }

@@ -18,13 +18,26 @@ internal sealed class HostCommand(IServiceCollection services, HostOptions optio
     public override int Execute(CommandContext context, HostSettings settings, CancellationToken cancellationToken) =>
         Run(services, options, settings, context.Remaining);
 
+    /// <summary>The targets named, or the default one.</summary>
+    internal static TargetSelection Selection(HostSettings settings, string defaultTarget) =>
+        new(settings.Targets.Length > 0 ? settings.Targets : [defaultTarget], settings.Exclusive);
+
+    /// <summary>Whether the command line asks for tasks to run (not --version, --tree, --description or --dryrun).</summary>
+    internal static bool RunsTasks(HostSettings settings) => !(settings.Version || settings.Tree || settings.Description || settings.DryRun);
+
     /// <summary>The run itself, for a command line read by Spectre or by <see cref="CanonicalCommandLine"/>.</summary>
     public static int Run(IServiceCollection services, HostOptions options, HostSettings settings, IRemainingArguments remaining)
     {
-        var targets = settings.Targets.Length > 0 ? settings.Targets : [options.DefaultTarget];
+        var selection = Selection(settings, options.DefaultTarget);
+        var targets = selection.Targets.ToArray();
         services.AddSingleton<ICakeArguments>(remaining.ToCakeArguments(targets, null));
         services.AddSingleton(remaining);
-        services.AddSingleton(new TargetSelection(targets, settings.Exclusive));
+        services.AddSingleton(selection);
+        if (RunsTasks(settings))
+        {
+            options.TasksStarting?.Invoke(selection);
+        }
+
         using var provider = services.BuildServiceProvider();
 
         var log = provider.GetRequiredService<ICakeLog>();
@@ -104,4 +117,5 @@ internal sealed class HostCommand(IServiceCollection services, HostOptions optio
     }
 }
 
-internal sealed record HostOptions(Assembly EntryAssembly, string DefaultTarget);
+/// <param name="TasksStarting">Told the targets as soon as the command line is read, before the services are built, on a run that will run tasks.</param>
+internal sealed record HostOptions(Assembly EntryAssembly, string DefaultTarget, Action<TargetSelection>? TasksStarting = null);

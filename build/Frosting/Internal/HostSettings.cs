@@ -9,7 +9,7 @@ namespace Cake.Frosting.Internal;
 internal sealed class HostSettings : CommandSettings
 {
     // Each option's spellings, once: the attributes below, the canonical reader's switches, the build's list of
-    // options that are not its own settings, and the warm-up's list of options after which no task runs all come from here.
+    // options that are not its own settings all come from here.
     private const string TargetOption = "--target|-t <TARGET>";
     private const string VerbosityOption = "--verbosity|-v <VERBOSITY>";
     private const string ExclusiveOption = "--exclusive|-e";
@@ -25,10 +25,6 @@ internal sealed class HostSettings : CommandSettings
     public static readonly IReadOnlyList<string> Names =
         [.. new[] { TargetOption, VerbosityOption, ExclusiveOption, DryRunOption, TreeOption, DescriptionOption, VersionOption, HelpOption }
             .SelectMany(Spellings).Select(spelling => spelling.TrimStart('-')).Where(name => name != "?")];
-
-    /// <summary>Every spelling of an option after which no task runs (help included): the warm-up stays out.</summary>
-    public static readonly string[] NoTaskOptions =
-        [.. new[] { DryRunOption, TreeOption, DescriptionOption, VersionOption, HelpOption }.SelectMany(Spellings)];
 
     /// <summary>The switches by their long names (no dashes), each with what it sets: the canonical reader's table.</summary>
     internal static readonly IReadOnlyDictionary<string, Action<HostSettings>> Switches = new[]

@@ -130,6 +130,17 @@ public sealed class CommandLineTests
         Assert.That(run.StandardError.Trim().Split('\n').Where(text => !text.StartsWith("Building the build program", StringComparison.Ordinal)), Is.EqualTo(new[] { line }));
     }
 
+    /// <summary>The host's options are case-sensitive (Spectre's): --TARGET=Harden once ran Verify without a word.</summary>
+    [Test]
+    public void A_host_option_in_another_case_is_refused_not_ignored()
+    {
+        var run = BuildRun.Start(["--TARGET=Harden", "--exclusive"], withReport: false);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+        Assert.That(run.StandardError, Does.Contain("--TARGET: unknown option (did you mean --target?)"));
+        Assert.That(run.StandardOutput, Does.Not.Contain("Harden"), "no task ran");
+    }
+
     [Test]
     public void A_key_on_the_command_line_is_refused_under_the_name_it_was_given()
     {

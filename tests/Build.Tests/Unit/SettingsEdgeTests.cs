@@ -46,6 +46,8 @@ public sealed class SettingsEdgeTests
     [TestCase("xyzzy-plugh", "--xyzzy-plugh: unknown option (see ./build.sh --help and the README's settings table)")]
     [TestCase("trees", "--trees: unknown option (did you mean --tree?)")]
     [TestCase("hepl", "--hepl: unknown option (did you mean --help?)")]
+    [TestCase("TREE", "--TREE: unknown option (did you mean --tree?)")]
+    [TestCase("Target", "--Target: unknown option (did you mean --target?)")]
     public void An_unknown_option_is_refused_with_the_nearest_known_one(string option, string message)
     {
         Assert.That(Read(new() { [option] = "x" }).Problems, Is.EqualTo(new[] { message }));
