@@ -29,7 +29,8 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
             }
 
             // A report left from an earlier run must not stay green: it is replaced by this run's, which failed on settings.
-            RunPublisher.PublishSettingsFailure(context, problems.Count, problems.Any(problem => problem.StartsWith($"--{Build.Settings.ArgumentNames.Report}", StringComparison.Ordinal)));
+            RunPublisher.PublishSettingsFailure(context, problems.Count, problems.Any(problem => problem.StartsWith($"--{Build.Settings.ArgumentNames.Report}",
+                StringComparison.Ordinal)));
             throw new CakeException(2, $"{problems.Count} setting problem(s), listed above. Fix: {FailureClass.Settings.Fix}");
         }
 
@@ -39,7 +40,10 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
             || !info.TasksToExecute.Any(task => Checks.Names.Contains(task.Name)))
         {
             context.State.NoCheckRequested = true;
-            throw new CakeException(2, $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run {CakeHost.ScriptName} --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive ({CakeHost.ScriptName} --tree lists them).");
+            throw new CakeException(2,
+                $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run " +
+                    $"{CakeHost.ScriptName} --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive " +
+                        $"({CakeHost.ScriptName} --tree lists them).");
         }
 
         if (context.Log.Verbosity >= Cake.Core.Diagnostics.Verbosity.Diagnostic)
@@ -56,7 +60,8 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
 
         if (context.Run.Settings.Insecure)
         {
-            const string warning = "TLS verification is OFF (--insecure): the gateway's identity is not checked and the key can be intercepted. Use --ca-cert instead.";
+            const string warning = "TLS verification is OFF (--insecure): the gateway's identity is not checked and the key can be " +
+                "intercepted. Use --ca-cert instead.";
             context.Warn(warning);
             context.State.Facts.Warnings.Add(warning);
             context.Run.Commands.Annotation("warning", warning, "insecure");
@@ -114,7 +119,8 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
 
         if (settings.StepSummaryPath is { } summary && !CanAppend(summary))
         {
-            yield return $"{Build.Settings.EnvironmentNames.GitHubStepSummary}: cannot be appended to; on GitHub Actions the runner sets it, elsewhere unset it or point it at a writable file";
+            yield return $"{Build.Settings.EnvironmentNames.GitHubStepSummary}: cannot be appended to; on GitHub Actions the runner sets it, elsewhere unset " +
+                "it or point it at a writable file";
         }
     }
 

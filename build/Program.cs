@@ -21,6 +21,7 @@ return new CakeHost()
     .ConfigureServices(services =>
     {
         services.AddSingleton<Redactor>();
-        services.AddSingleton<ICakeLog>(provider => new RedactingLog(new Build.Reporting.TerminalLog(Verbosity.Normal), provider.GetRequiredService<Redactor>()));
+        services.AddSingleton<ICakeLog>(provider => new RedactingLog(new Build.Reporting.TerminalLog(Verbosity.Normal),
+            provider.GetRequiredService<Redactor>()));
     })
     .Run(args);

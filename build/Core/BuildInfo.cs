@@ -23,7 +23,8 @@ public static class BuildInfo
             var location = typeof(BuildInfo).Assembly.Location;
             using var reader = new PEReader(File.OpenRead(location));
             var readyToRun = reader.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
-            return $"build program: {(readyToRun ? "ReadyToRun" : "JIT-compiled")} ({Path.GetFileName(Path.GetDirectoryName(location))}/{Path.GetFileName(location)})";
+            return $"build program: {(readyToRun ? "ReadyToRun" : "JIT-compiled")} " +
+                $"({Path.GetFileName(Path.GetDirectoryName(location))}/{Path.GetFileName(location)})";
         }
     }
 }

@@ -36,7 +36,8 @@ public sealed class CakeHost
         {
             _services.AddSingleton(typeof(IFrostingTask), taskType);
             if (!taskType.GetMethods(BindingFlags.Public | BindingFlags.Instance)
-                .Any(method => method.Name is "Run" or "RunAsync" && method.DeclaringType?.Namespace != typeof(CakeHost).Namespace && !method.DeclaringType!.IsInterface))
+                .Any(method => method.Name is "Run" or "RunAsync" && method.DeclaringType?.Namespace != typeof(CakeHost).Namespace
+                    && !method.DeclaringType!.IsInterface))
             {
                 silent.Add(TaskCatalog.NameOf(taskType));
             }
@@ -68,7 +69,8 @@ public sealed class CakeHost
             return $"Error: {task} is a task, not an argument. Fix: {name} --target={task}";
         }
 
-        if (arguments.FirstOrDefault(argument => argument.Length > 2 && argument[0] == '-' && argument[1] != '-' && argument.Contains('=', StringComparison.Ordinal)) is { } oneDash
+        if (arguments.FirstOrDefault(argument => argument.Length > 2 && argument[0] == '-' && argument[1] != '-' && argument.Contains('=',
+            StringComparison.Ordinal)) is { } oneDash
             && oneDash[1..oneDash.IndexOf('=', StringComparison.Ordinal)] is var option && HostOptionNames.Contains(option))
         {
             var value = oneDash[(oneDash.IndexOf('=', StringComparison.Ordinal) + 1)..];
@@ -76,7 +78,8 @@ public sealed class CakeHost
             return $"Error: -{option} has one dash (the value is not shown). Fix: options take two dashes, such as {name} --{option}={shown}";
         }
 
-        return $"Error: {DescribeWithoutValues(message)} (the value is not shown). Fix: options take the form --name=value, and nothing else goes on the command line; see {name} --help.";
+        return $"Error: {DescribeWithoutValues(message)} (the value is not shown). Fix: options take the form --name=value, and nothing else goes on the " +
+            $"command line; see {name} --help.";
     }
 
     /// <summary>The host's own long options: the only option names a one-dash mistake may echo.</summary>
@@ -170,7 +173,8 @@ public sealed class CakeHost
             // Spectre draws parse errors as a multi-line diagram that quotes the argument, and nothing is
             // masked yet: a key or a URL typed by mistake would be printed. Say what kind of problem it
             // is, never the value.
-            Console.Error.WriteLine(DescribeCommandLineError(exception.Message, arguments, TaskCatalog.FindTaskTypes(_entryAssembly).Select(TaskCatalog.NameOf).ToList()));
+            Console.Error.WriteLine(DescribeCommandLineError(exception.Message, arguments,
+                TaskCatalog.FindTaskTypes(_entryAssembly).Select(TaskCatalog.NameOf).ToList()));
             return 2;
         }
     }

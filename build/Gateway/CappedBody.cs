@@ -31,7 +31,8 @@ public static class CappedBody
         }
         catch (Exception exception) when (exception is IOException or HttpRequestException)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.BodyBroken, $"The connection closed in the middle of the answer ({(int)response.StatusCode}, {collected.Length} bytes read)"));
+            throw new CheckFailedException(Failure.Of(FailureClass.BodyBroken,
+                $"The connection closed in the middle of the answer ({(int)response.StatusCode}, {collected.Length} bytes read)"));
         }
 
         return (Encoding.UTF8.GetString(collected.GetBuffer(), 0, (int)collected.Length), false);

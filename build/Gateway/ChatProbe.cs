@@ -43,7 +43,8 @@ public sealed class ChatProbe(GatewayClient client)
 
         if (healthAnswer is { Length: > 0 } && answer.Body.Trim() == healthAnswer.Trim())
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{CompletionsPath} answered with the same body as the health path: a catch-all, not a chat API"));
+            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway,
+                $"{CompletionsPath} answered with the same body as the health path: a catch-all, not a chat API"));
         }
 
         var streamed = stream || (answer.ContentType?.Contains("event-stream", StringComparison.OrdinalIgnoreCase) ?? false);
@@ -52,7 +53,10 @@ public sealed class ChatProbe(GatewayClient client)
 
         var usage = parsed.Usage;
         var latency = (long)answer.Elapsed.TotalMilliseconds;
-        var tokens = usage is null ? "usage not reported" : $"{LenientJson.Number(usage, "prompt_tokens")}/{LenientJson.Number(usage, "completion_tokens")}/{LenientJson.Number(usage, "total_tokens")} tokens";
+        var tokens = usage is null
+            ? "usage not reported"
+            : $"{LenientJson.Number(usage, "prompt_tokens")}/{LenientJson.Number(usage, "completion_tokens")}/"
+                + $"{LenientJson.Number(usage, "total_tokens")} tokens";
         return new ChatOutcome(
             $"{parsed.Model ?? model} answered in {latency} ms ({tokens}{(stream ? ", streamed" : string.Empty)})",
             parsed.Model,
@@ -75,12 +79,14 @@ public sealed class ChatProbe(GatewayClient client)
         if (!fromLiteLlm && parsed.ObjectType != expected)
         {
             var found = parsed.ObjectType is null ? "no object field" : $"object \"{parsed.ObjectType}\"";
-            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{CompletionsPath} answered {answer.Code} with neither LiteLLM's x-litellm-* headers nor an OpenAI {expected} ({found})"));
+            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway,
+                $"{CompletionsPath} answered {answer.Code} with neither LiteLLM's x-litellm-* headers nor an OpenAI {expected} ({found})"));
         }
 
         if (parsed.Error is { } error)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.GatewayError, $"{CompletionsPath} answered {answer.Code}, but the answer carries an error: {error}"));
+            throw new CheckFailedException(Failure.Of(FailureClass.GatewayError,
+                $"{CompletionsPath} answered {answer.Code}, but the answer carries an error: {error}"));
         }
 
         if (parsed.FinishReason is not { } finish || !FinishReasons.Contains(finish))
@@ -119,7 +125,8 @@ public sealed class ChatProbe(GatewayClient client)
         var json = LenientJson.Parse(answer.Body) as JObject;
         if (json is null || answer.LooksLikeHtml)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway, $"{CompletionsPath} answered {answer.Code} with a body that is not a JSON object"));
+            throw new CheckFailedException(Failure.Of(FailureClass.NotGateway,
+                $"{CompletionsPath} answered {answer.Code} with a body that is not a JSON object"));
         }
 
         var choice = json["choices"] is JArray { Count: > 0 } choices ? choices[0] as JObject : null;
@@ -153,7 +160,8 @@ public sealed class ChatProbe(GatewayClient client)
         }
 
         var available = await AvailableModelsAsync(cancellationToken);
-        var listing = available is null ? "the model list could not be read" : available.Count == 0 ? "the gateway lists no models for this key" : $"available: {ListOf(available)}";
+        var listing = available is null ? "the model list could not be read" : available.Count == 0 ? "the gateway " +
+            "lists no models for this key" : $"available: {ListOf(available)}";
         return Failure.Of(FailureClass.UnknownModel, $"The gateway does not serve model \"{model}\" ({listing})");
     }
 
@@ -181,7 +189,9 @@ public sealed class ChatProbe(GatewayClient client)
         // An id is a string (OpenAI's Model object): a number would be asked for as model "5".
         if (data.FirstOrDefault(entry => entry is not JObject || entry["id"]?.Type != JTokenType.String) is { } odd)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.InvalidAnswer, $"{ModelsPath} listed a model whose id is not a string ({(odd is JObject ? odd["id"]?.Type.ToString().ToLowerInvariant() ?? "missing" : odd.Type.ToString().ToLowerInvariant())})"));
+            throw new CheckFailedException(Failure.Of(FailureClass.InvalidAnswer,
+                $"{ModelsPath} listed a model whose id is not a string " +
+                    $"({(odd is JObject ? odd["id"]?.Type.ToString().ToLowerInvariant() ?? "missing" : odd.Type.ToString().ToLowerInvariant())})"));
         }
 
         var ids = data.Select(entry => (string)entry["id"]!).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();

@@ -28,7 +28,8 @@ public sealed record ErrorEnvelope(string? Message, string? Type, string? Code)
 
     /// <summary>The envelope's inner object, <c>{"message","type","param","code"}</c>, wherever it was found.</summary>
     public static ErrorEnvelope Of(JObject error) =>
-        new(LenientJson.Text(error, "message") ?? error["message"]?.ToString(Newtonsoft.Json.Formatting.None), LenientJson.Text(error, "type"), LenientJson.Text(error, "code"));
+        new(LenientJson.Text(error, "message") ?? error["message"]?.ToString(Newtonsoft.Json.Formatting.None), LenientJson.Text(error,
+            "type"), LenientJson.Text(error, "code"));
 
     public bool Mentions(string fragment) =>
         (Message?.Contains(fragment, StringComparison.OrdinalIgnoreCase) ?? false)

@@ -31,7 +31,8 @@ public sealed class GatewayClient : IDisposable
     private int _requestsSent;
 
     /// <param name="connect">Opens the connection instead of a socket (the in-memory warm-up); null: TCP as usual.</param>
-    public GatewayClient(GatewayOptions settings, EgressPolicy egress, IWebProxy? proxy = null, bool retryNameResolution = false, Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
+    public GatewayClient(GatewayOptions settings, EgressPolicy egress, IWebProxy? proxy = null, bool retryNameResolution = false,
+        Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? connect = null)
     {
         _settings = settings;
         RetryNameResolution = retryNameResolution;
@@ -112,7 +113,8 @@ public sealed class GatewayClient : IDisposable
             // serve with LiteLLM down, say) tells the user more than "no answer".
             return lastAnswer;
         }
-        catch (Exception exception) when (exception is OperationCanceledException or TimeoutRejectedException or HttpRequestException or System.Security.Authentication.AuthenticationException)
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutRejectedException or HttpRequestException
+            or System.Security.Authentication.AuthenticationException)
         {
             var summary = $"{attempts} attempt{(attempts == 1 ? string.Empty : "s")} in {deadline.Elapsed.TotalSeconds:0.#} s";
             var cause = exception is OperationCanceledException ? lastException ?? new TimeoutException() : exception;
@@ -194,7 +196,8 @@ public sealed class GatewayClient : IDisposable
         {
             RetryProfile.UntilReady => response.Code is 429 or 502 or 503 or 504,
             // A spent budget is LiteLLM's 429 too (budget_exceeded), but no wait brings the money back.
-            RetryProfile.Chat => (response.Code is 429 && !response.Body.Contains("budget_exceeded", StringComparison.Ordinal)) || (response.Code is 503 && response.RetryAfter is not null),
+            RetryProfile.Chat => (response.Code is 429 && !response.Body.Contains("budget_exceeded", StringComparison.Ordinal)) || (response.Code is 503
+                && response.RetryAfter is not null),
             _ => false,
         };
     }
@@ -207,7 +210,8 @@ public sealed class GatewayClient : IDisposable
     /// </summary>
     public static TimeSpan Wait(int attempt, TimeSpan? retryAfter, TimeSpan remaining, double jitter)
     {
-        var backoff = TimeSpan.FromMilliseconds(Math.Min(MaximumWait.TotalMilliseconds, MinimumWait.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 10)) * (1 + (jitter * 0.25))));
+        var backoff = TimeSpan.FromMilliseconds(Math.Min(MaximumWait.TotalMilliseconds, MinimumWait.TotalMilliseconds * Math.Pow(2, Math.Min(attempt,
+            10)) * (1 + (jitter * 0.25))));
         var wait = retryAfter is { } asked && asked > backoff ? asked : backoff;
         var ceiling = remaining - MinimumWait;
         return wait < ceiling ? wait : ceiling > MinimumWait ? ceiling : MinimumWait;

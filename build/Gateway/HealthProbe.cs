@@ -3,7 +3,8 @@ using Newtonsoft.Json.Linq;
 namespace Build.Gateway;
 
 /// <param name="Answer">The health path's body as it came, to tell a catch-all (the same body on every path) from a gateway.</param>
-public sealed record HealthOutcome(string Detail, bool IsLiteLlm, string? LiteLlmVersion, string? Database, int? HealthyModels, int? UnhealthyModels, string? Answer = null);
+public sealed record HealthOutcome(string Detail, bool IsLiteLlm, string? LiteLlmVersion, string? Database, int? HealthyModels, int? UnhealthyModels,
+    string? Answer = null);
 
 /// <summary>
 /// Asks the cheap health endpoints: the configured path (LiteLLM's liveliness by default), then
@@ -41,7 +42,8 @@ public sealed class HealthProbe(GatewayClient client)
         if (isLiteLlmPath && !isLiteLlm)
         {
             var shape = body is null ? "an empty body" : body.Type == JTokenType.Object ? "a JSON object" : $"a JSON {body.Type.ToString().ToLowerInvariant()}";
-            throw new CheckFailedException(Failure.Of(FailureClass.NotLiteLlm, $"{healthPath} answered {live.Code} with {shape} and no x-litellm-version header, not as LiteLLM answers"));
+            throw new CheckFailedException(Failure.Of(FailureClass.NotLiteLlm,
+                $"{healthPath} answered {live.Code} with {shape} and no x-litellm-version header, not as LiteLLM answers"));
         }
 
         var detail = $"{healthPath} answered {live.Code} in {live.Elapsed.TotalMilliseconds:0} ms";
@@ -77,19 +79,22 @@ public sealed class HealthProbe(GatewayClient client)
                 var status = LenientJson.Text(json, "status");
                 if (json is null || status is null)
                 {
-                    throw new CheckFailedException(Failure.Of(FailureClass.NotLiteLlm, $"{ReadinessPath} answered {ready.Code} without LiteLLM's status field"));
+                    throw new CheckFailedException(Failure.Of(FailureClass.NotLiteLlm,
+                        $"{ReadinessPath} answered {ready.Code} without LiteLLM's status field"));
                 }
 
                 var database = LenientJson.Text(json, "db");
                 if (!HealthyStatuses.Contains(status, StringComparer.OrdinalIgnoreCase))
                 {
-                    throw new CheckFailedException(Failure.Of(FailureClass.NotReady, $"{ReadinessPath} answered status \"{status}\"{(database is null ? string.Empty : $", database \"{database}\"")}"));
+                    throw new CheckFailedException(Failure.Of(FailureClass.NotReady,
+                        $"{ReadinessPath} answered status \"{status}\"{(database is null ? string.Empty : $", database \"{database}\"")}"));
                 }
 
                 // "Not connected": no database configured (by design); "disconnected": configured and down.
                 if (string.Equals(database, "disconnected", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new CheckFailedException(Failure.Of(FailureClass.NotReady, $"{ReadinessPath}: the gateway's database is disconnected (virtual keys, budgets and spend cannot be checked)"));
+                    throw new CheckFailedException(Failure.Of(FailureClass.NotReady,
+                        $"{ReadinessPath}: the gateway's database is disconnected (virtual keys, budgets and spend cannot be checked)"));
                 }
 
                 var version = LenientJson.Text(json, "litellm_version") ?? ready.Header("x-litellm-version") ?? knownVersion;

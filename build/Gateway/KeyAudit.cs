@@ -33,31 +33,39 @@ public static class KeyAudit
             var date = expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
             if (expires <= now)
             {
-                findings.Add(new(Severity.Error, $"the key expired on {date}", "create a new key (POST /key/generate with a duration) or extend it (POST /key/update), and update the LITELLM_API_KEY secret"));
+                findings.Add(new(Severity.Error, $"the key expired on {date}",
+                    "create a new key (POST /key/generate with a duration) or extend it (POST /key/update), and update the LITELLM_API_KEY secret"));
             }
             else if (expires - now <= TimeSpan.FromDays(expiryWarnDays))
             {
                 var days = (int)Math.Ceiling((expires - now).TotalDays);
-                findings.Add(new(Severity.Warning, $"the key expires in {days} day(s), on {date}", "rotate it before then: create a new key and update the LITELLM_API_KEY secret"));
+                findings.Add(new(Severity.Warning, $"the key expires in {days} day(s), on {date}",
+                    "rotate it before then: create a new key and update the LITELLM_API_KEY secret"));
             }
         }
 
         if (key.MaxBudget is not { } budget)
         {
-            findings.Add(new(Severity.Warning, "the key has no budget: a runaway loop can spend without limit", "set one: POST /key/update with {\"key\": \"<key>\", \"max_budget\": 5}"));
+            findings.Add(new(Severity.Warning, "the key has no budget: a runaway loop can spend without limit",
+                "set one: POST /key/update with {\"key\": \"<key>\", \"max_budget\": 5}"));
         }
         else if (key.Spend >= budget)
         {
-            findings.Add(new(Severity.Error, $"the key has spent {Money(key.Spend)} of its {Money(budget)} budget: calls are refused", "raise max_budget (POST /key/update) or reset the spend, or create a new key"));
+            findings.Add(new(Severity.Error, $"the key has spent {Money(key.Spend)} of its {Money(budget)} budget: calls are refused",
+                "raise max_budget (POST /key/update) or reset the spend, or create a new key"));
         }
         else if (key.Spend >= budget * 0.8)
         {
-            findings.Add(new(Severity.Warning, $"the key has spent {Money(key.Spend)} of its {Money(budget)} budget ({Math.Round(key.Spend / budget * 100).ToString(CultureInfo.InvariantCulture)}%)", "raise max_budget (POST /key/update) before it runs out"));
+            findings.Add(new(Severity.Warning,
+                $"the key has spent {Money(key.Spend)} of its {Money(budget)} budget " +
+                    $"({Math.Round(key.Spend / budget * 100).ToString(CultureInfo.InvariantCulture)}%)",
+                    "raise max_budget (POST /key/update) before it runs out"));
         }
 
         if (key.AllModels)
         {
-            findings.Add(new(Severity.Warning, "the key may call every model", "scope it to the smoke models: POST /key/update with {\"key\": \"<key>\", \"models\": [\"<smoke model>\"]}"));
+            findings.Add(new(Severity.Warning, "the key may call every model",
+                "scope it to the smoke models: POST /key/update with {\"key\": \"<key>\", \"models\": [\"<smoke model>\"]}"));
         }
 
         return findings;
@@ -71,8 +79,11 @@ public static class KeyAudit
             $"alias {key.Alias ?? "(none)"}",
             key.Expires is { } expires ? $"expires {expires.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "never expires",
             key.MaxBudget is { } budget ? $"spent {Money(key.Spend)} of {Money(budget)}" : $"spent {Money(key.Spend)}, no budget",
-            key.AllModels ? "all models" : $"models {string.Join(", ", key.Models.Take(5))}{(key.Models.Count > 5 ? $" (+{key.Models.Count - 5})" : string.Empty)}",
-            $"rpm {key.RpmLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, tpm {key.TpmLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}",
+            key.AllModels
+                ? "all models"
+                : $"models {string.Join(", ", key.Models.Take(5))}{(key.Models.Count > 5 ? $" (+{key.Models.Count - 5})" : string.Empty)}",
+            $"rpm {key.RpmLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, tpm " +
+                $"{key.TpmLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}",
         };
         return string.Join("; ", parts);
     }

@@ -52,13 +52,16 @@ public sealed record KeyInfo(
 
     private static DateTimeOffset? Instant(JToken? token) => token?.Type switch
     {
-        JTokenType.Date => token.Value<DateTime>() is var date && date.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(date, TimeSpan.Zero) : new DateTimeOffset(date.ToUniversalTime(), TimeSpan.Zero),
-        JTokenType.String => DateTimeOffset.TryParse((string?)token, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null,
+        JTokenType.Date => token.Value<DateTime>() is var date && date.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(date, TimeSpan.Zero)
+            : new DateTimeOffset(date.ToUniversalTime(), TimeSpan.Zero),
+        JTokenType.String => DateTimeOffset.TryParse((string?)token, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed
+            : null,
         _ => null,
     };
 
     private static double? Amount(JToken? token, string name) =>
-        double.TryParse(LenientJson.Text(token, name), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
+        double.TryParse(LenientJson.Text(token, name), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
+            : null;
 
     private static List<string> Strings(JToken? token) =>
         token is JArray array ? array.Where(item => item.Type == JTokenType.String).Select(item => (string)item!).ToList() : [];

@@ -53,21 +53,26 @@ public sealed class KeyProbe(GatewayClient client)
         var error = ErrorEnvelope.From(answer.Body);
         if (error?.Type == "expired_key" || (error?.Mentions("Expired Key") ?? false))
         {
-            return Refused("the key has expired: LiteLLM refuses it", "create a new key (POST /key/generate with a duration) and update the LITELLM_API_KEY secret");
+            return Refused("the key has expired: LiteLLM refuses it",
+                "create a new key (POST /key/generate with a duration) and update the LITELLM_API_KEY secret");
         }
 
         if (error?.Type == "budget_exceeded" || (error?.Mentions("Budget has been exceeded") ?? false))
         {
-            return Refused("the key has spent its whole budget: LiteLLM refuses it", "raise max_budget (POST /key/update) or create a new key, and update the LITELLM_API_KEY secret");
+            return Refused("the key has spent its whole budget: LiteLLM refuses it",
+                "raise max_budget (POST /key/update) or create a new key, and update the LITELLM_API_KEY secret");
         }
 
         return answer.Code switch
         {
-            404 when error?.Type == "not_found_error" => Refused("the key is LiteLLM's master key (it authenticates but is no virtual key): full admin in a CI secret", KeyAudit.ScopedKeyFix),
+            404 when error?.Type == "not_found_error" => Refused("the key is LiteLLM's master key (it authenticates but is no virtual " +
+                "key): full admin in a CI secret", KeyAudit.ScopedKeyFix),
             >= 500 when error?.Mentions("Database not connected") ?? false => throw NoDatabase(),
-            400 when error?.Type == "no_db_connection" => throw new CheckFailedException(Failure.Of(FailureClass.BadKey, $"{InfoPath}: LiteLLM refused the key (400 no_db_connection: it has no database, and the key is not its master key)")),
+            400 when error?.Type == "no_db_connection" => throw new CheckFailedException(Failure.Of(FailureClass.BadKey,
+                $"{InfoPath}: LiteLLM refused the key (400 no_db_connection: it has no database, and the key is not its master key)")),
             // Every valid key may look itself up: a 401 here is the key refused, a 403 a key barred from this route.
-            401 => throw new CheckFailedException(Failure.Of(FailureClass.BadKey, $"{InfoPath}: LiteLLM refused the key (401: {error?.ShortMessage ?? "no reason given"})")),
+            401 => throw new CheckFailedException(Failure.Of(FailureClass.BadKey,
+                $"{InfoPath}: LiteLLM refused the key (401: {error?.ShortMessage ?? "no reason given"})")),
             403 => throw new KeyUnverifiedException($"{InfoPath} refused the lookup (403): {error?.ShortMessage ?? "no reason given"}"),
             404 => throw new KeyUnverifiedException($"{InfoPath} was not found (404): the gateway runs without virtual keys, or is not LiteLLM"),
             _ => throw new KeyUnverifiedException($"{InfoPath} answered {answer.Code}{(error is null ? string.Empty : $": {error.ShortMessage}")}"),

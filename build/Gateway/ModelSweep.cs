@@ -18,7 +18,8 @@ public sealed class ModelSweep(GatewayClient client)
 {
     public const int MostAtOnce = 4;
 
-    public async Task<IReadOnlyList<ModelResult>> RunAsync(IReadOnlyList<string> models, int maxTokens, bool stream, TimeSpan budget, CancellationToken cancellationToken, string? healthAnswer = null)
+    public async Task<IReadOnlyList<ModelResult>> RunAsync(IReadOnlyList<string> models, int maxTokens, bool stream, TimeSpan budget,
+        CancellationToken cancellationToken, string? healthAnswer = null)
     {
         using var slots = new SemaphoreSlim(MostAtOnce);
         using var sweep = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -36,8 +36,10 @@ public static class StatusFailures
             400 when envelope?.Mentions("no_db_connection") == true || envelope?.Mentions("No connected db") == true =>
                 Failure.Of(FailureClass.BadKey, $"{what} answered 400 no_db_connection: LiteLLM rejects this key (no database to look it up)"),
             403 => Failure.Of(FailureClass.Forbidden, $"{what} answered 403{said}"),
-            404 => Failure.Of(what.StartsWith("/v1/", StringComparison.Ordinal) ? FailureClass.ChatNotFound : FailureClass.NotFound, $"{what} answered 404 (requested {response.RequestedPath ?? what})"),
-            429 when response.RetryAfter is { } wait => Failure.Of(FailureClass.RateLimited, $"{what} answered 429 and asked for {wait.TotalSeconds:0} s before a retry{said}"),
+            404 => Failure.Of(what.StartsWith("/v1/", StringComparison.Ordinal) ? FailureClass.ChatNotFound : FailureClass.NotFound,
+                $"{what} answered 404 (requested {response.RequestedPath ?? what})"),
+            429 when response.RetryAfter is { } wait => Failure.Of(FailureClass.RateLimited,
+                $"{what} answered 429 and asked for {wait.TotalSeconds:0} s before a retry{said}"),
             429 => Failure.Of(FailureClass.RateLimited, $"{what} answered 429 until the deadline{said}"),
             503 when response.Body.Contains("Unhealthy", StringComparison.OrdinalIgnoreCase) =>
                 Failure.Of(FailureClass.NotReady, $"{what} answered 503: {envelope?.ShortMessage ?? FirstLine(response.Body)}"),

@@ -24,7 +24,8 @@ public sealed class AuditCache(string directory, Guid programId)
         new(Path.Combine(AppContext.BaseDirectory, ".audit-cache"), typeof(AuditCache).Assembly.ManifestModule.ModuleVersionId);
 
     /// <summary>The findings for this text: remembered ones when every input is the same, else <paramref name="audit"/>'s, remembered.</summary>
-    public IReadOnlyList<AuditFinding> GetOrAudit(string kind, string fullPath, string displayPath, string text, Func<string, string, IReadOnlyList<AuditFinding>> audit)
+    public IReadOnlyList<AuditFinding> GetOrAudit(string kind, string fullPath, string displayPath, string text, Func<string, string,
+        IReadOnlyList<AuditFinding>> audit)
     {
         var entry = Path.Combine(directory, Name(kind, fullPath));
         string[] inputs = [programId.ToString("N"), kind, fullPath, displayPath, text];
@@ -109,7 +110,8 @@ public sealed class AuditCache(string directory, Guid programId)
         text.Append(findings.Count).Append('\n');
         foreach (var finding in findings)
         {
-            foreach (var field in new[] { finding.Path, finding.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), finding.Severity.ToString(), finding.RuleId, finding.Message, finding.Fix })
+            foreach (var field in new[] { finding.Path, finding.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), finding.Severity.ToString(),
+                finding.RuleId, finding.Message, finding.Fix })
             {
                 AppendField(text, field);
             }

@@ -41,7 +41,8 @@ public static class AuditRules
 
     /// <summary>Why a job that joins a tailnet needs harden-runner in audit mode (README: Security model).</summary>
     public static readonly string TailnetNeedsAudit =
-        "block mode cannot carry a tailnet: tailscaled dials DERP relays by IP address, which harden-runner's DNS-based firewall never opens, and UDP is dropped";
+        "block mode cannot carry a tailnet: tailscaled dials DERP relays by IP address, which harden-runner's DNS-based firewall " +
+            "never opens, and UDP is dropped";
 
     /// <summary>True when <paramref name="uses"/> names exactly this action (any ref), not a look-alike such as owner/action-x.</summary>
     public static bool IsAction(string? uses, string action) =>

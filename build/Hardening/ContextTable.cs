@@ -71,15 +71,18 @@ public static class ContextTable
         new("github.server_url", TaintClass.Fixed, "GitHub's own address"),
         new("github.api_url", TaintClass.Fixed, "GitHub's own address"),
         new("github.graphql_url", TaintClass.Fixed, "GitHub's own address"),
-        new("github.actor", TaintClass.Fixed, "a user or app name (letters, digits, '-', an app's [bot]): spoofable in conditions (bot-conditions), no shell syntax fits"),
-        new("github.triggering_actor", TaintClass.Fixed, "a user or app name (letters, digits, '-', an app's [bot]): spoofable in conditions (bot-conditions), no shell syntax fits"),
+        new("github.actor", TaintClass.Fixed,
+            "a user or app name (letters, digits, '-', an app's [bot]): spoofable in conditions (bot-conditions), no shell syntax fits"),
+        new("github.triggering_actor", TaintClass.Fixed,
+            "a user or app name (letters, digits, '-', an app's [bot]): spoofable in conditions (bot-conditions), no shell syntax fits"),
         new("github.repository", TaintClass.Fixed, Names),
         new("github.repository_owner", TaintClass.Fixed, Names),
         new("github.event.repository.full_name", TaintClass.Fixed, Names),
         new("github.event.repository.name", TaintClass.Fixed, Names),
         new("github.event.repository.owner.login", TaintClass.Fixed, Names),
         new("github.head_ref", TaintClass.Attacker, "the pull request's branch name, chosen by its author (a branch name may hold $(…) and quotes)"),
-        new("github.event.**", TaintClass.Attacker, "the event's payload: titles, bodies, branch names, labels and messages are written by whoever triggered it"),
+        new("github.event.**", TaintClass.Attacker,
+            "the event's payload: titles, bodies, branch names, labels and messages are written by whoever triggered it"),
         new("github", TaintClass.Attacker, "the whole github context, the event's payload included"),
         new("github.ref", TaintClass.Attacker, "a branch or tag name, chosen by whoever pushed it"),
         new("github.ref_name", TaintClass.Attacker, "a branch or tag name, chosen by whoever pushed it"),
@@ -130,7 +133,8 @@ public static class ContextTable
     }
 
     /// <summary>An index that is not a literal (github.event[inputs.field]) can reach any field, free text included.</summary>
-    private static readonly ContextRow ComputedIndex = new("github[…]", TaintClass.Attacker, "an index computed at run time can reach any field of the event, free text included");
+    private static readonly ContextRow ComputedIndex = new("github[…]", TaintClass.Attacker,
+        "an index computed at run time can reach any field of the event, free text included");
 
     private static bool Matches(string[] pattern, int at, string[] segments, int from)
     {
@@ -155,7 +159,8 @@ public static class ContextTable
         return from < segments.Length && SegmentMatches(pattern[at], segments[from]) && Matches(pattern, at + 1, segments, from + 1);
     }
 
-    /// <summary>A segment against a pattern segment: <c>*</c> alone is any segment; <c>*_id</c> any ending in _id. Case is ignored, as GitHub ignores it.</summary>
+    /// <summary>A segment against a pattern segment: <c>*</c> alone is any segment; <c>*_id</c> any ending in _id. Case is ignored, as GitHub ignores
+    /// it.</summary>
     private static bool SegmentMatches(string pattern, string segment) =>
         pattern == "*" ? segment.Length > 0
         : pattern.StartsWith('*') ? segment.Length > pattern.Length - 1 && segment.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)

@@ -30,14 +30,18 @@ public sealed record HardenRunnerState(bool Running, string? EgressPolicy, strin
         var annotations = ReadText(Path.Combine(directory, "annotation.log")) ?? string.Empty;
         if (annotations.Contains(Reverting, StringComparison.Ordinal))
         {
-            return new HardenRunnerState(running, policy, "none", "the agent reverted itself: an allowed endpoint could not be resolved (an IP address or a tailnet name in allowed-endpoints?)", isPrivate,
-                "remove IP addresses and tailnet (*.ts.net, 100.x) names from allowed-endpoints: the agent resolves each through DNS at start and reverts when one fails; a job that joins a tailnet runs harden-runner in audit mode");
+            return new HardenRunnerState(running, policy, "none",
+                "the agent reverted itself: an allowed endpoint could not be resolved (an IP address or a tailnet name in allowed-endpoints?)", isPrivate,
+                "remove IP addresses and tailnet (*.ts.net, 100.x) names from allowed-endpoints: the agent resolves each through DNS at start and reverts " +
+                    "when one fails; a job that joins a tailnet runs harden-runner in audit mode");
         }
 
         if (annotations.Contains(SubscriptionRequired, StringComparison.Ordinal))
         {
-            return new HardenRunnerState(running, policy, "audit", "private repository without a StepSecurity subscription: the agent runs in audit mode and leaves sudo enabled", isPrivate,
-                "block mode in a private repository needs a paid StepSecurity subscription; without one, keep egress-policy: audit and rely on the build's --egress=block for its own traffic (README: Security model)");
+            return new HardenRunnerState(running, policy, "audit",
+                "private repository without a StepSecurity subscription: the agent runs in audit mode and leaves sudo enabled", isPrivate,
+                "block mode in a private repository needs a paid StepSecurity subscription; without one, keep egress-policy: audit and rely on the build's " +
+                    "--egress=block for its own traffic (README: Security model)");
         }
 
         return new HardenRunnerState(running, policy, policy, null, isPrivate);

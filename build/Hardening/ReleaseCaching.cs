@@ -37,7 +37,8 @@ public static class ReleaseCaching
         ["actions/cache"] = [new("lookup-only", OptOut: true, OnWhenAbsent: true, Boolean)],
         ["actions/setup-java"] = [new("cache", OptOut: false, OnWhenAbsent: false, Text)],
         ["actions/setup-go"] = [new("cache", OptOut: false, OnWhenAbsent: true, Boolean)],
-        ["actions/setup-node"] = [new("cache", OptOut: false, OnWhenAbsent: false, OneOf("npm", "yarn", "pnpm")), new("package-manager-cache", OptOut: false, OnWhenAbsent: true, Boolean)],
+        ["actions/setup-node"] = [new("cache", OptOut: false, OnWhenAbsent: false, OneOf("npm", "yarn",
+            "pnpm")), new("package-manager-cache", OptOut: false, OnWhenAbsent: true, Boolean)],
         ["actions/setup-python"] = [new("cache", OptOut: false, OnWhenAbsent: false, Text)],
         ["actions/setup-dotnet"] = [new("cache", OptOut: false, OnWhenAbsent: false, Boolean)],
         ["astral-sh/setup-uv"] = [new("enable-cache", OptOut: false, OnWhenAbsent: false, OneOf("true"))],
@@ -89,7 +90,8 @@ public static class ReleaseCaching
     {
         var at = uses.IndexOf('@');
         var name = at < 0 ? uses : uses[..at];
-        return actions.Where(action => name.Equals(action, StringComparison.OrdinalIgnoreCase) || name.StartsWith(action + "/", StringComparison.OrdinalIgnoreCase))
+        return actions.Where(action => name.Equals(action, StringComparison.OrdinalIgnoreCase) || name.StartsWith(action + "/",
+            StringComparison.OrdinalIgnoreCase))
             .MaxBy(action => action.Length);
     }
 }

@@ -29,7 +29,8 @@ public static partial class SarifReport
     /// <param name="sourceRoot">The folder finding paths are relative to (the repository); null: none recorded.</param>
     /// <param name="workflowsFolder">The audited folder, the base of findings that lie outside <paramref name="sourceRoot"/>.</param>
     /// <param name="profile">The rules applied: only those are the run's rule metadata, and its name is a run property.</param>
-    public static JObject Build(IEnumerable<AuditFinding> findings, Func<string, string> redact, string? sourceRoot = null, string? workflowsFolder = null, AuditProfile? profile = null)
+    public static JObject Build(IEnumerable<AuditFinding> findings, Func<string, string> redact, string? sourceRoot = null, string? workflowsFolder = null,
+        AuditProfile? profile = null)
     {
         profile ??= AuditProfile.Project;
         var rules = profile.Rules.ToList();
@@ -119,7 +120,8 @@ public static partial class SarifReport
             ["help"] = new JObject
             {
                 ["text"] = $"{rule.Title}. Flags: {plain}. Each result's message says what was found and what to change. README: Harden, the workflow audit.",
-                ["markdown"] = $"**{rule.Title}** (`{rule.Id}`)\n\nFlags: {rule.Flags}.\n\nEach result's message says what was found and what to change. See [README: Harden, the workflow audit]({HelpLink}).",
+                ["markdown"] = $"**{rule.Title}** (`{rule.Id}`)\n\nFlags: {rule.Flags}.\n\nEach result's message says what was found and what to change. See " +
+                    $"[README: Harden, the workflow audit]({HelpLink}).",
             },
             ["defaultConfiguration"] = new JObject { ["level"] = Level(rule.Severity) },
             ["properties"] = new JObject

@@ -53,7 +53,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
 
     /// <summary>A secret, or all of them (toJSON(secrets)): pasting one leaks it, but nobody outside chooses it.</summary>
     public static bool IsSecret(string name) =>
-        Expressions.Normalise(name) is var normal && (normal.Equals("secrets", StringComparison.OrdinalIgnoreCase) || normal.StartsWith("secrets.", StringComparison.OrdinalIgnoreCase));
+        Expressions.Normalise(name) is var normal && (normal.Equals("secrets", StringComparison.OrdinalIgnoreCase) || normal.StartsWith("secrets.",
+            StringComparison.OrdinalIgnoreCase));
 
     public Trace OfContext(string name, TraceScope scope, int depth = 0)
     {
@@ -108,7 +109,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
             .ToList();
         return writes.Count > 0
             ? Trace.Worst(writes)
-            : Trace.Unknown($"env.{name}", $"env.{name} is not set by an env: of this file or by a visible write to $GITHUB_ENV: a step or the runner sets it at run time");
+            : Trace.Unknown($"env.{name}",
+                $"env.{name} is not set by an env: of this file or by a visible write to $GITHUB_ENV: a step or the runner sets it at run time");
     }
 
     /// <summary>steps.ID.outputs.NAME: what the step with that id writes.</summary>
@@ -137,7 +139,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
     private Trace OfJobOutput(string jobId, string name, int depth)
     {
         var context = $"needs.{jobId}.outputs.{name}";
-        var job = Pairs(Child(root, "jobs")).FirstOrDefault(pair => string.Equals(pair.Key.Value, jobId, StringComparison.OrdinalIgnoreCase)).Value as YamlMappingNode;
+        var job = Pairs(Child(root,
+            "jobs")).FirstOrDefault(pair => string.Equals(pair.Key.Value, jobId, StringComparison.OrdinalIgnoreCase)).Value as YamlMappingNode;
         if (job is null)
         {
             return Trace.Unknown(context, $"no job {jobId} in this file");
@@ -145,7 +148,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
 
         if (Child(Child(job, "outputs"), name) is not YamlScalarNode { Value: { } value })
         {
-            return Trace.Unknown(context, Child(job, "uses") is not null ? $"job {jobId} calls a reusable workflow that sets it" : $"job {jobId} has no output {name}");
+            return Trace.Unknown(context, Child(job,
+                "uses") is not null ? $"job {jobId} calls a reusable workflow that sets it" : $"job {jobId} has no output {name}");
         }
 
         return OfText(value, new TraceScope(null, job, StepWalk.StepsOf(Child(job, "steps")).ToList()), depth);
@@ -185,7 +189,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
 
         foreach (var value in values.SelectMany(value => value is YamlSequenceNode sequence ? sequence.Children : [value]))
         {
-            traces.Add(value is YamlScalarNode { Value: var text } ? OfText(text ?? string.Empty, jobScope, depth) : Trace.Unknown(context, $"matrix.{key} holds a mapping or list"));
+            traces.Add(value is YamlScalarNode { Value: var text } ? OfText(text ?? string.Empty, jobScope, depth) : Trace.Unknown(context,
+                $"matrix.{key} holds a mapping or list"));
         }
 
         return Trace.Worst(traces);
@@ -229,7 +234,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
         if (name.StartsWith("GITHUB_", StringComparison.Ordinal) || name.StartsWith("RUNNER_", StringComparison.Ordinal))
         {
             // The runner's variables mirror the github and runner contexts (GITHUB_HEAD_REF is github.head_ref).
-            var context = name.StartsWith("GITHUB_", StringComparison.Ordinal) ? "github." + name[7..].ToLowerInvariant() : "runner." + name[7..].ToLowerInvariant();
+            var context = name.StartsWith("GITHUB_", StringComparison.Ordinal) ? "github." + name[7..].ToLowerInvariant()
+                : "runner." + name[7..].ToLowerInvariant();
             var row = ContextTable.Classify(context);
             return new Trace(row.Class, $"${name}", row.Reason, [name]);
         }
@@ -251,7 +257,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
         var downloaded = Artifacts.Downloads(writer) || scope.Steps.TakeWhile(step => !ReferenceEquals(step, writer)).Any(Artifacts.Downloads);
         if (FileRead().IsMatch(command) && downloaded)
         {
-            return new Trace(TaintClass.Attacker, $"$({command.Trim()})", "read from a file after an artifact was downloaded: the run that made the artifact chose it", [command]);
+            return new Trace(TaintClass.Attacker, $"$({command.Trim()})",
+                "read from a file after an artifact was downloaded: the run that made the artifact chose it", [command]);
         }
 
         return Trace.Unknown($"$({command.Trim()})", $"the output of `{command.Trim()}`", command);
@@ -263,9 +270,11 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
     [GeneratedRegex(@"\$\{?(?:env:)?(?<name>[A-Za-z_][A-Za-z0-9_]*)\}?")]
     private static partial Regex ShellVariable();
 
-    private static Regex Assignment(string name) => new($@"(?:^|[\s;&|(])(?:export\s+|local\s+|\$)?{Regex.Escape(name)}\s*=(?<value>[^\n;]*)", RegexOptions.Multiline);
+    private static Regex Assignment(string name) => new($@"(?:^|[\s;&|(])(?:export\s+|local\s+|\$)?{Regex.Escape(name)}\s*=(?<value>[^\n;]*)",
+        RegexOptions.Multiline);
 
-    [GeneratedRegex(@"^\s*(?:\(.*\)|date\b|git\s+rev-parse\b|git\s+log\b[^|]*--format=%H\b|nproc\b|wc\s+-[lcw]\b|expr\b|seq\b|[^|]*\|\s*(?:sha256sum|md5sum|wc\s+-[lcw])\b|[^|]*--jq\s+['""]?\.(?:number|id|sha)['""]?\s*$)")]
+    [GeneratedRegex(@"^\s*(?:\(.*\)|date\b|git\s+rev-parse\b|git\s+log\b[^|]*--format=%H\b|nproc\b|wc\s+-[lcw]\b|expr\b|seq\b|[^|]*\|\s*(?:sha256sum|md5sum|"
+        + @"wc\s+-[lcw])\b|[^|]*--jq\s+['""]?\.(?:number|id|sha)['""]?\s*$)")]
     private static partial Regex FixedCommand();
 
     [GeneratedRegex(@"\bcat\b|^\s*<|\bhead\b|\btail\b|\bjq\b[^|]*\s[\w./-]+\s*$|readFileSync|Get-Content")]

@@ -35,7 +35,8 @@ public static class TokenScopes
         "amannn/action-semantic-pull-request",
     ];
 
-    /// <summary>Whether a step with this <c>uses:</c> may use <paramref name="scope"/>: known writers by their list, known non-writers never, anything else maybe.</summary>
+    /// <summary>Whether a step with this <c>uses:</c> may use <paramref name="scope"/>: known writers by their list, known non-writers never,
+    /// anything else maybe.</summary>
     public static bool MayUse(string uses, string scope)
     {
         if (Writers.FirstOrDefault(pair => AuditRules.IsAction(uses, pair.Key)) is { Key: not null } writer)

@@ -19,7 +19,8 @@ public static partial class WorkflowAudit
     private static readonly string[] SkippedFolders = [".git", "bin", "obj", "node_modules", "artifacts", ".benchmark"];
 
     /// <summary>Audits the workflow files of a folder and the composite actions of the repository.</summary>
-    public static WorkflowAuditResult AuditDirectory(string directory, string displayRoot, string? actionsRoot = null, AuditCache? cache = null, AuditProfile? profile = null)
+    public static WorkflowAuditResult AuditDirectory(string directory, string displayRoot, string? actionsRoot = null, AuditCache? cache = null,
+        AuditProfile? profile = null)
     {
         profile ??= AuditProfile.Project;
         var audit = (Func<string, string, IReadOnlyList<AuditFinding>>)((path, text) => AuditFile(path, text, profile));
@@ -86,23 +87,27 @@ public static partial class WorkflowAudit
     }
 
     /// <summary>A symlink, pipe or device is never opened; anything that goes wrong is this file's finding.</summary>
-    private static IReadOnlyList<AuditFinding> AuditEntry(FileSystemInfo entry, string displayRoot, string kind, Func<string, string, IReadOnlyList<AuditFinding>> audit, AuditCache? cache)
+    private static IReadOnlyList<AuditFinding> AuditEntry(FileSystemInfo entry, string displayRoot, string kind, Func<string, string,
+        IReadOnlyList<AuditFinding>> audit, AuditCache? cache)
     {
         var path = DisplayPath(entry.FullName, displayRoot);
         if (entry.LinkTarget is not null)
         {
-            return [new AuditFinding(path, 1, Severity.Warning, AuditRules.Syntax, "a symbolic link: skipped, not followed", "commit the workflow itself in .github/workflows")];
+            return [new AuditFinding(path, 1, Severity.Warning, AuditRules.Syntax, "a symbolic link: skipped, not followed",
+                "commit the workflow itself in .github/workflows")];
         }
 
         // .NET does not tell a pipe or device from a file, but stat gives them no size; an empty file is no workflow either.
         if (entry is not FileInfo { Exists: true } file || file.Length == 0)
         {
-            return [new AuditFinding(path, 1, Severity.Error, AuditRules.Syntax, "empty, or not a regular file (not opened)", "write the workflow as a YAML mapping with on: and jobs:")];
+            return [new AuditFinding(path, 1, Severity.Error, AuditRules.Syntax, "empty, or not a regular file (not opened)",
+                "write the workflow as a YAML mapping with on: and jobs:")];
         }
 
         if (file.Length > MaxFileBytes)
         {
-            return [new AuditFinding(path, 1, Severity.Error, AuditRules.Syntax, $"larger than {MaxFileBytes / 1024 / 1024} MiB: not read", "split the workflow; no real workflow is this large")];
+            return [new AuditFinding(path, 1, Severity.Error, AuditRules.Syntax, $"larger than {MaxFileBytes / 1024 / 1024} MiB: not read",
+                "split the workflow; no real workflow is this large")];
         }
 
         try
@@ -158,7 +163,8 @@ public static partial class WorkflowAudit
             findings.Clear();
             context.Error(Math.Max(1, (int)exception.Start.Line), AuditRules.Syntax, "the YAML does not parse", "correct the YAML syntax at this line");
         }
-        catch (Exception exception) when (exception is InvalidOperationException or InvalidCastException or ArgumentException or FormatException or InsufficientExecutionStackException)
+        catch (Exception exception) when (exception is InvalidOperationException or InvalidCastException or ArgumentException or FormatException
+            or InsufficientExecutionStackException)
         {
             // A shape no workflow has (YamlDotNet reports some malformed input without a position).
             findings.Clear();

@@ -20,7 +20,8 @@ internal static partial class WorkspaceCode
                 return $"the local action {uses}";
             }
 
-            return AuditRules.IsAction(uses, "actions/github-script") && Text(Child(Child(step, "with"), "script")) is { } script && LocalRequire().Match(script) is { Success: true } require
+            return AuditRules.IsAction(uses, "actions/github-script") && Text(Child(Child(step, "with"),
+                "script")) is { } script && LocalRequire().Match(script) is { Success: true } require
                 ? $"`{require.Value.Trim()}`"
                 : null;
         }
@@ -32,12 +33,17 @@ internal static partial class WorkspaceCode
     public static string? FetchesPullRequest(string script) =>
         PullRequestFetch().Match(script) is { Success: true } fetch ? fetch.Value.Trim() : null;
 
-    [GeneratedRegex(@"(?:^|[\s;&|(])(?:(?:npm|pnpm)\s+(?:ci|install|i|run|test|start|exec|rebuild)\b|yarn(?:\s+(?:install|run|build|test)\b|\s*$)|npx\s|make\b|\./[\w./-]+|(?:ba|z)?sh\s+[\w./-]+\.sh\b|python3?\s+(?:-m\s+\w+|[\w./-]+\.py)|pip3?\s+install\s+(?:-e\s|\.|-r\s)|node\s+[\w./-]+|go\s+(?:build|test|run|generate)\b|cargo\s+(?:build|test|run)\b|mvn\b|\./gradlew\b|gradle\b|dotnet\s+(?:build|test|run|restore|pack|publish)\b|bundle\s+(?:install|exec)\b|rake\b|pytest\b|tox\b|composer\s+install\b|source\s+\S|\.\s+[\w./-]+|pwsh\s+[\w./-]+\.ps1)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"(?:^|[\s;&|(])(?:(?:npm|pnpm)\s+(?:ci|install|i|run|test|start|exec|rebuild)\b|yarn(?:\s+(?:install|run|build|test)\b|\s*$)|npx\s|make\b|"
+        + @"\./[\w./-]+|(?:ba|z)?sh\s+[\w./-]+\.sh\b|python3?\s+(?:-m\s+\w+|[\w./-]+\.py)|pip3?\s+install\s+(?:-e\s|\.|-r\s)|node\s+[\w./-]+|"
+        + @"go\s+(?:build|test|run|generate)\b|cargo\s+(?:build|test|run)\b|mvn\b|\./gradlew\b|gradle\b|dotnet\s+(?:build|test|run|restore|pack|"
+        + @"publish)\b|bundle\s+(?:install|exec)\b|rake\b|pytest\b|tox\b|composer\s+install\b|source\s+\S|\.\s+[\w./-]+|pwsh\s+[\w./-]+\.ps1)",
+        RegexOptions.Multiline)]
     private static partial Regex Command();
 
     [GeneratedRegex(@"require\(\s*[`'""](?:\./|\.\./|\$\{\s*process\.env\.GITHUB_WORKSPACE)[^)]*\)")]
     private static partial Regex LocalRequire();
 
-    [GeneratedRegex(@"(?:^|[\s;&|(])(?:(?:gh|hub)\s+pr\s+checkout\b[^\n;&|]*|git\s+(?:fetch|pull)\b[^\n;&|]*(?:pull/[^/\n]+?/(?:head|merge)|refs/pull/)[^\n;&|]*)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"(?:^|[\s;&|(])(?:(?:gh|hub)\s+pr\s+checkout\b[^\n;&|]*|git\s+(?:fetch|pull)\b[^\n;&|]*(?:pull/[^/\n]+?/(?:head|merge)|refs/pull/)[^\n;&|"
+        + @"]*)", RegexOptions.Multiline)]
     private static partial Regex PullRequestFetch();
 }

@@ -113,7 +113,8 @@ public static class YamlGuard
 
     private static bool IsKey(Stack<Frame> frames) => frames.TryPeek(out var frame) && frame.IsMapping && frame.Children % 2 == 0;
 
-    /// <summary>Counts a finished child (<paramref name="weight"/> nodes once expanded) into its parent, and <paramref name="added"/> new nodes into the total.</summary>
+    /// <summary>Counts a finished child (<paramref name="weight"/> nodes once expanded) into its parent, and <paramref name="added"/> new nodes into
+    /// the total.</summary>
     private static bool Add(Stack<Frame> frames, long weight, long added, ref long total)
     {
         total += added;

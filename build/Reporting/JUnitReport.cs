@@ -15,7 +15,8 @@ public static class JUnitReport
 {
     public const string SuiteName = "litellm-tailnet-verify";
 
-    public static string Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, Redactor redactor, IReadOnlyList<Gateway.ModelResult>? models = null)
+    public static string Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, Redactor redactor,
+        IReadOnlyList<Gateway.ModelResult>? models = null)
     {
         string Text(string? value) => string.Concat(redactor.Redact(value ?? string.Empty).Where(XmlConvert.IsXmlChar));
         static string Seconds(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);

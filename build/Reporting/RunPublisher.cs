@@ -30,7 +30,8 @@ public static class RunPublisher
         {
             try
             {
-                JUnitReport.Write(junitPath, JUnitReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results, verdict, redactor, context.Facts.Models));
+                JUnitReport.Write(junitPath, JUnitReport.Build(context.Target, context.Started, DateTimeOffset.UtcNow - context.Started, context.Results,
+                    verdict, redactor, context.Facts.Models));
                 context.Info($"JUnit: {junitPath}");
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -43,7 +44,8 @@ public static class RunPublisher
         {
             try
             {
-                File.AppendAllText(summaryPath, redactor.Redact(SummaryTable.Markdown(context.Results, verdict, context.Facts, context.EgressPolicy, redactor)));
+                File.AppendAllText(summaryPath, redactor.Redact(SummaryTable.Markdown(context.Results, verdict, context.Facts, context.EgressPolicy,
+                    redactor)));
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {

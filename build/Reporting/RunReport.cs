@@ -14,7 +14,8 @@ public static class RunReport
     /// <summary>The report's shape (docs/report.schema.json); raised when a field changes meaning or is removed.</summary>
     public const int SchemaVersion = 1;
 
-    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, RunFacts facts, EgressPolicy egress, string tlsVerification, Redactor redactor, (TimeSpan Check, TimeSpan Sweep)? deadlines = null)
+    public static JObject Build(string target, DateTimeOffset started, TimeSpan duration, TaskResults results, RunVerdict verdict, RunFacts facts,
+        EgressPolicy egress, string tlsVerification, Redactor redactor, (TimeSpan Check, TimeSpan Sweep)? deadlines = null)
     {
         var tasks = new JArray(results.All.Select(result => new JObject
         {
@@ -131,7 +132,8 @@ public static class RunReport
 
         if (facts.Models.Count > 0)
         {
-            var sweep = report["chat"] as JObject ?? new JObject { ["model"] = null, ["latencyMs"] = null, ["promptTokens"] = null, ["completionTokens"] = null, ["totalTokens"] = null, ["finishReason"] = null, ["litellmVersion"] = null, ["modelId"] = null, ["modelApiBase"] = null, ["streamed"] = null };
+            var sweep = report["chat"] as JObject ?? new JObject { ["model"] = null, ["latencyMs"] = null, ["promptTokens"] = null, ["completionTokens"] = null,
+                ["totalTokens"] = null, ["finishReason"] = null, ["litellmVersion"] = null, ["modelId"] = null, ["modelApiBase"] = null, ["streamed"] = null };
             sweep["models"] = new JArray(facts.Models.Select(result => new JObject
             {
                 ["model"] = result.Model,

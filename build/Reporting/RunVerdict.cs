@@ -32,7 +32,8 @@ public sealed record RunVerdict(bool Passed, string? Reason, string Message, str
         {
             var skipped = results.All.Select(result => $"{result.Name} skipped ({result.Detail.TrimEnd('.')})").ToList();
             var why = skipped.Count == 0 ? "no check was selected" : string.Join("; ", skipped);
-            return new RunVerdict(false, NoCheckRan, $"{NoCheckRan}: {why}", $"run {Cake.Frosting.CakeHost.ScriptName} --target=Verify to run every check, or remove what made the check skip (each reason is above)");
+            return new RunVerdict(false, NoCheckRan, $"{NoCheckRan}: {why}",
+                $"run {Cake.Frosting.CakeHost.ScriptName} --target=Verify to run every check, or remove what made the check skip (each reason is above)");
         }
 
         return new RunVerdict(true, null, $"{results.All.Count(result => result.Status == CheckStatus.Passed)} check(s) passed", string.Empty);

@@ -34,7 +34,8 @@ public static class SummaryTable
             foreach (var model in ModelRows(result, facts))
             {
                 var modelDetail = redactor.Redact(model.Detail) + (model.Failure is { } failure ? $"\nFix: {redactor.Redact(failure.Fix)}" : string.Empty);
-                table.AddRow(new Text($"  {redactor.Redact(model.Model)}"), new Markup(model.Passed ? "[green]passed[/]" : "[red]failed[/]"), new Text(model.Outcome is { } outcome ? $"{outcome.LatencyMs} ms" : "-"), new Text(modelDetail));
+                table.AddRow(new Text($"  {redactor.Redact(model.Model)}"), new Markup(model.Passed ? "[green]passed[/]" : "[red]failed[/]"),
+                    new Text(model.Outcome is { } outcome ? $"{outcome.LatencyMs} ms" : "-"), new Text(modelDetail));
             }
         }
 
@@ -70,7 +71,8 @@ public static class SummaryTable
             foreach (var model in ModelRows(result, facts))
             {
                 var modelDetail = Text(model.Detail) + (model.Failure is { } failure ? $"<br>**Fix:** {Text(failure.Fix)}" : string.Empty);
-                lines.Add($"| ↳ {Text(model.Model)} | {(model.Passed ? "✅ passed" : "❌ failed")} | {(model.Outcome is { } outcome ? $"{outcome.LatencyMs} ms" : "-")} | {modelDetail} |");
+                lines.Add($"| ↳ {Text(model.Model)} | {(model.Passed ? "✅ passed" : "❌ failed")} | " +
+                    $"{(model.Outcome is { } outcome ? $"{outcome.LatencyMs} ms" : "-")} | {modelDetail} |");
             }
         }
 
@@ -79,7 +81,8 @@ public static class SummaryTable
             lines.Add(string.Empty);
             lines.Add("Workflow findings:");
             lines.Add(string.Empty);
-            lines.AddRange(facts.Findings.Select(finding => $"- `{finding.Path}:{finding.Line}` {finding.Severity.ToString().ToLowerInvariant()} **{finding.RuleId}**: {Text(finding.Message)} — {Text(finding.Fix)}"));
+            lines.AddRange(facts.Findings.Select(finding => $"- `{finding.Path}:{finding.Line}` {finding.Severity.ToString().ToLowerInvariant()} " +
+                $"**{finding.RuleId}**: {Text(finding.Message)} — {Text(finding.Fix)}"));
         }
 
         foreach (var note in facts.Notes)
@@ -98,7 +101,8 @@ public static class SummaryTable
         {
             lines.Add(string.Empty);
             lines.Add($"Egress ({egress.Mode.ToString().ToLowerInvariant()} mode): " + string.Join(", ", egress.Destinations.Select(record =>
-                $"{Text(record.Origin)} ({RunReport.HostKind(record.Origin)}{(record.Blocked ? ", blocked" : record.Allowed ? string.Empty : ", not on the allowlist")})")));
+                $"{Text(record.Origin)} " +
+                    $"({RunReport.HostKind(record.Origin)}{(record.Blocked ? ", blocked" : record.Allowed ? string.Empty : ", not on the allowlist")})")));
         }
 
         return Capped(string.Join('\n', lines) + "\n");

@@ -25,7 +25,8 @@ public sealed class TaskResults
 
     public void Fail(string name, Failure failure) => Set(new TaskResult(name, CheckStatus.Failed, 0, failure.Reason, failure.Fix, failure.Id, Blocks: true));
 
-    /// <summary>A check that did not run: by choice or because nothing here needs it (<paramref name="blocks"/> false), or because a check it needs did not pass.</summary>
+    /// <summary>A check that did not run: by choice or because nothing here needs it (<paramref name="blocks"/> false), or because a check it needs
+    /// did not pass.</summary>
     public void Skip(string name, string reason, bool blocks = false) => Set(new TaskResult(name, CheckStatus.Skipped, 0, reason, null, null, blocks));
 
     /// <summary>

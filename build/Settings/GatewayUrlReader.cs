@@ -29,13 +29,15 @@ public static class GatewayUrlReader
             var port = SettingsReader.NullIfEmpty(source.Environment(EnvironmentNames.LiteLlmPort)) ?? SettingsReader.DefaultTailnetPort;
             if (host.Contains("://", StringComparison.Ordinal) || host.Contains('/') || host.Contains(':'))
             {
-                problems.Add($"{EnvironmentNames.LiteLlmHost}: must be a bare host name such as gateway.tail1234.ts.net, without scheme, port or path (set the GitHub secret or environment variable {EnvironmentNames.LiteLlmHost})");
+                problems.Add($"{EnvironmentNames.LiteLlmHost}: must be a bare host name such as gateway.tail1234.ts.net, without scheme, port or path (set " +
+                    $"the GitHub secret or environment variable {EnvironmentNames.LiteLlmHost})");
                 return (null, origin);
             }
 
             if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var portNumber) || portNumber is < 1 or > 65535)
             {
-                problems.Add($"{EnvironmentNames.LiteLlmPort}: must be a port number from 1 to 65535 (set the GitHub secret or environment variable {EnvironmentNames.LiteLlmPort})");
+                problems.Add($"{EnvironmentNames.LiteLlmPort}: must be a port number from 1 to 65535 (set the GitHub secret or environment variable " +
+                    $"{EnvironmentNames.LiteLlmPort})");
                 return (null, origin);
             }
 
@@ -61,7 +63,8 @@ public static class GatewayUrlReader
 
         if (url.Scheme == "http" && !allowHttp && !TailnetAddresses.IsLoopbackOrTailnet(url))
         {
-            problems.Add($"{origin}: plain http to a host outside loopback and the tailnet would send the key in clear; use https, or pass --{ArgumentNames.AllowHttp} to accept the risk");
+            problems.Add($"{origin}: plain http to a host outside loopback and the tailnet would send the key in clear; use https, or pass " +
+                $"--{ArgumentNames.AllowHttp} to accept the risk");
             return (null, origin);
         }
 

@@ -81,7 +81,8 @@ public static class SettingParsers
 
         public override TimeSpan Parse(string text, string option, out string? problem)
         {
-            var fits = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && !double.IsNaN(seconds) && seconds >= minimum && seconds <= maximum;
+            var fits = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && !double.IsNaN(seconds) && seconds >= minimum
+                && seconds <= maximum;
             problem = fits ? null : $"must be a number of seconds from {minimum} to {maximum}, such as --{option}={example}";
             return fits ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
         }

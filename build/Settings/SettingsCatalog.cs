@@ -10,7 +10,8 @@ public static class SettingsCatalog
 {
     public static readonly SettingEntry GatewayUrl = new(
         "gateway base URL",
-        $"`--{ArgumentNames.LiteLlmUrl}` or `{EnvironmentNames.LiteLlmUrl}`; else `https://${EnvironmentNames.LiteLlmHost}:${EnvironmentNames.LiteLlmPort}` (a host name: https)",
+        $"`--{ArgumentNames.LiteLlmUrl}` or `{EnvironmentNames.LiteLlmUrl}`; else " +
+            $"`https://${EnvironmentNames.LiteLlmHost}:${EnvironmentNames.LiteLlmPort}` (a host name: https)",
         $"`{SettingsReader.DefaultUrl}` (one trailing `/v1` is dropped, with a note)",
         ArgumentNames.LiteLlmUrl,
         EnvironmentNames.LiteLlmUrl);
@@ -33,7 +34,8 @@ public static class SettingsCatalog
         $"`{SettingsReader.DefaultModel}`",
         ArgumentNames.Model,
         EnvironmentNames.LiteLlmModel,
-        source: $"`--{ArgumentNames.Model}` or `{EnvironmentNames.LiteLlmModel}`: one model, a comma-separated list, or `{SettingsReader.AllModels}` (the ids of `/v1/models`, at most {SettingsReader.MostModels}); several run 4 at a time",
+        source: $"`--{ArgumentNames.Model}` or `{EnvironmentNames.LiteLlmModel}`: one model, a comma-separated list, or `{SettingsReader.AllModels}` (the " +
+            $"ids of `/v1/models`, at most {SettingsReader.MostModels}); several run 4 at a time",
         problemLabel: $"--{ArgumentNames.Model} / {EnvironmentNames.LiteLlmModel}");
 
     public static readonly Setting<string> HealthPath = new(
@@ -54,7 +56,8 @@ public static class SettingsCatalog
         EnvironmentNames.LiteLlmCaCert,
         note: "(PEM or DER, a regular file of at most 1 MiB)");
 
-    public static readonly Setting<bool> Insecure = new("skip TLS verification", SettingParsers.Switch, false, "off (loud warning when on)", ArgumentNames.Insecure);
+    public static readonly Setting<bool> Insecure = new("skip TLS verification", SettingParsers.Switch, false,
+        "off (loud warning when on)", ArgumentNames.Insecure);
 
     public static readonly Setting<bool> AllowHttp = new("plain http beyond loopback/tailnet", SettingParsers.Switch, false, "off", ArgumentNames.AllowHttp);
 
@@ -62,7 +65,8 @@ public static class SettingsCatalog
         "deadline per check, in seconds",
         SettingParsers.Seconds(1, 3600, example: 60),
         SettingsReader.LaptopDeadline,
-        $"{SettingsReader.LaptopDeadline.TotalSeconds:0} on a laptop, {SettingsReader.CiDeadline.TotalSeconds:0} when `CI=true` (a new tailnet peer can take ~30 s to appear)",
+        $"{SettingsReader.LaptopDeadline.TotalSeconds:0} on a laptop, {SettingsReader.CiDeadline.TotalSeconds:0} when `CI=true` (a new tailnet " +
+            "peer can take ~30 s to appear)",
         ArgumentNames.Deadline);
 
     public static readonly Setting<TimeSpan> SweepDeadline = new(
@@ -101,7 +105,8 @@ public static class SettingsCatalog
         $"{SettingsReader.DefaultMaxTokens}",
         ArgumentNames.MaxTokens);
 
-    public static readonly Setting<bool> DeepHealth = new("deep model check (`/health`, calls every model)", SettingParsers.Switch, false, "off", ArgumentNames.DeepHealth);
+    public static readonly Setting<bool> DeepHealth = new("deep model check (`/health`, calls every model)", SettingParsers.Switch, false,
+        "off", ArgumentNames.DeepHealth);
 
     public static readonly Setting<bool> Stream = new("stream the chat completion", SettingParsers.Switch, false, "off", ArgumentNames.Stream);
 
@@ -116,7 +121,8 @@ public static class SettingsCatalog
 
     public static readonly Setting<string> Workflows = new(
         "workflows to audit",
-        FileSettingParsers.ExistingFolder($"no such folder; give the folder that holds the workflow files (default {SettingsReader.DefaultWorkflows} in the repository)"),
+        FileSettingParsers.ExistingFolder("no such folder; give the folder that holds the workflow files (default " +
+            $"{SettingsReader.DefaultWorkflows} in the repository)"),
         SettingsReader.DefaultWorkflows,
         $"`{SettingsReader.DefaultWorkflows}` in the repository",
         ArgumentNames.Workflows,
@@ -133,7 +139,8 @@ public static class SettingsCatalog
         "which rules the workflow audit applies",
         SettingParsers.OneOf(Hardening.AuditProfile.All.Select(profile => (profile.Name, profile)).ToList(), example: "audit"),
         Hardening.AuditProfile.Project,
-        $"`project`: {Hardening.AuditProfile.Project.Summary}; `audit`: {Hardening.AuditProfile.Audit.Summary} (for workflows that do not follow this project's policy)",
+        $"`project`: {Hardening.AuditProfile.Project.Summary}; `audit`: {Hardening.AuditProfile.Audit.Summary} (for workflows that do not " +
+            "follow this project's policy)",
         ArgumentNames.HardenProfile);
 
     public static readonly Setting<EgressMode> Egress = new(
@@ -175,7 +182,8 @@ public static class SettingsCatalog
 
     public static readonly SettingEntry JoinCredentials = new(
         "join credentials (environment only)",
-        $"`{EnvironmentNames.TsOAuthSecret}` (+ `{EnvironmentNames.TsOAuthClientId}`), or `{EnvironmentNames.TsOAuthClientId}` + `{EnvironmentNames.TsAudience}` (workload identity federation), or `{EnvironmentNames.TsAuthKey}`",
+        $"`{EnvironmentNames.TsOAuthSecret}` (+ `{EnvironmentNames.TsOAuthClientId}`), or `{EnvironmentNames.TsOAuthClientId}` + " +
+            $"`{EnvironmentNames.TsAudience}` (workload identity federation), or `{EnvironmentNames.TsAuthKey}`",
         "none",
         environment: EnvironmentNames.TsOAuthSecret,
         secret: true);
@@ -220,7 +228,8 @@ public static class SettingsCatalog
 
     /// <summary>The README's settings table rows, Markdown.</summary>
     public static IEnumerable<string> MarkdownRows =>
-        Entries.Select(entry => $"| {entry.What} | {entry.Source.Replace("|", "\\|", StringComparison.Ordinal)} | {entry.Default.Replace("|", "\\|", StringComparison.Ordinal)} |");
+        Entries.Select(entry => $"| {entry.What} | {entry.Source.Replace("|", "\\|", StringComparison.Ordinal)} | " +
+            $"{entry.Default.Replace("|", "\\|", StringComparison.Ordinal)} |");
 
     /// <summary>The settings as --help prints them: one line each.</summary>
     public static string HelpText()

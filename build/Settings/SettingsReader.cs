@@ -76,7 +76,8 @@ public static class SettingsReader
     {
         foreach (var option in new[] { "api-key", "litellm-api-key" }.Where(option => source.Argument(option) is not null))
         {
-            problems.Add($"--{option}: keys are never taken from the command line (other users can read it); set the environment variable {EnvironmentNames.LiteLlmApiKey} instead");
+            problems.Add($"--{option}: keys are never taken from the command line (other users can read it); set the environment variable " +
+                $"{EnvironmentNames.LiteLlmApiKey} instead");
         }
 
         return NullIfEmpty(SettingsCatalog.ApiKey.Read(source, problems));

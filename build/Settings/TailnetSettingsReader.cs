@@ -17,7 +17,8 @@ public static partial class TailnetSettingsReader
         {
             if (source.Argument(name) is not null)
             {
-                problems.Add($"--{name}: Tailscale credentials are never taken from the command line; set {EnvironmentNames.TsOAuthSecret}, {EnvironmentNames.TsAuthKey} or {EnvironmentNames.TsOAuthClientId} + {EnvironmentNames.TsAudience} in the environment");
+                problems.Add($"--{name}: Tailscale credentials are never taken from the command line; set {EnvironmentNames.TsOAuthSecret}, " +
+                    $"{EnvironmentNames.TsAuthKey} or {EnvironmentNames.TsOAuthClientId} + {EnvironmentNames.TsAudience} in the environment");
             }
         }
 
@@ -51,7 +52,8 @@ public static partial class TailnetSettingsReader
 
         if (mode == TailnetMode.Join && settings.Credential == JoinCredential.None)
         {
-            problems.Add($"--{ArgumentNames.Tailnet}=join: needs {EnvironmentNames.TsOAuthSecret} (OAuth client), {EnvironmentNames.TsOAuthClientId} + {EnvironmentNames.TsAudience} (workload identity federation) or {EnvironmentNames.TsAuthKey} in the environment");
+            problems.Add($"--{ArgumentNames.Tailnet}=join: needs {EnvironmentNames.TsOAuthSecret} (OAuth client), {EnvironmentNames.TsOAuthClientId} + " +
+                $"{EnvironmentNames.TsAudience} (workload identity federation) or {EnvironmentNames.TsAuthKey} in the environment");
         }
 
         return settings;

@@ -72,12 +72,14 @@ public sealed class PackageSite(HttpClient http, Uri site, EgressPolicy egress)
                     var location = response.Headers.Location is { } relative ? new Uri(url, relative) : null;
                     if (location is null || hop >= MaxRedirects)
                     {
-                        throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, location is null ? $"{name}: a redirect without a location" : $"{name}: more than {MaxRedirects} redirects"));
+                        throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, location is null ? $"{name}: " +
+                            "a redirect without a location" : $"{name}: more than {MaxRedirects} redirects"));
                     }
 
                     if (!MayFollow(site, location))
                     {
-                        throw new CheckFailedException(Failure.Of(FailureClass.PackageRedirect, $"{name} was redirected to {location.Scheme}://{location.IdnHost}, outside {DomainOf(site)}"));
+                        throw new CheckFailedException(Failure.Of(FailureClass.PackageRedirect,
+                            $"{name} was redirected to {location.Scheme}://{location.IdnHost}, outside {DomainOf(site)}"));
                     }
 
                     egress.Allow(location);
@@ -101,7 +103,8 @@ public sealed class PackageSite(HttpClient http, Uri site, EgressPolicy egress)
     }
 
     private static bool IsRedirect(HttpStatusCode code) =>
-        code is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+        code is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect
+            or HttpStatusCode.PermanentRedirect;
 
     private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long limit, string name, CancellationToken cancellationToken)
     {

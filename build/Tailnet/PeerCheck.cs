@@ -10,7 +10,8 @@ public static class PeerCheck
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<PeerReport> RunAsync(TailscaleCli cli, string host, TimeSpan deadline, Action<string> registerSecret, CancellationToken cancellationToken)
+    public static async Task<PeerReport> RunAsync(TailscaleCli cli, string host, TimeSpan deadline, Action<string> registerSecret,
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         TailscaleStatus status;
@@ -38,7 +39,8 @@ public static class PeerCheck
 
         if (peer is null)
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.GatewayNotPeer, $"No peer has the gateway's name or address ({status.Peers.Count} peer(s) visible)"));
+            throw new CheckFailedException(Failure.Of(FailureClass.GatewayNotPeer,
+                $"No peer has the gateway's name or address ({status.Peers.Count} peer(s) visible)"));
         }
 
         foreach (var address in peer.Addresses)
@@ -64,16 +66,20 @@ public static class PeerCheck
         {
             attempts++;
             var remaining = deadline - clock.Elapsed;
-            var wait = remaining > TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(10) : remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
-            ping = await cli.RunAsync(["ping", "-c", "1", "--until-direct=false", $"--timeout={(int)Math.Ceiling(wait.TotalSeconds)}s", target], cancellationToken, wait + TimeSpan.FromSeconds(5));
+            var wait = remaining > TimeSpan.FromSeconds(10) ? TimeSpan.FromSeconds(10) : remaining > TimeSpan.FromSeconds(1) ? remaining
+                : TimeSpan.FromSeconds(1);
+            ping = await cli.RunAsync(["ping", "-c", "1", "--until-direct=false",
+                $"--timeout={(int)Math.Ceiling(wait.TotalSeconds)}s", target], cancellationToken, wait + TimeSpan.FromSeconds(5));
         }
         while (ping.ExitCode != 0 && clock.Elapsed + PollInterval < deadline && await Delay(cancellationToken));
 
         if (ping.ExitCode != 0)
         {
-            var said = StatusFailures.FirstLine(ping.StandardError.Trim()) is { Length: > 0 } error ? error : StatusFailures.FirstLine(ping.StandardOutput.Trim());
+            var said = StatusFailures.FirstLine(ping.StandardError.Trim()) is { Length: > 0 } error ? error
+                : StatusFailures.FirstLine(ping.StandardOutput.Trim());
             var reason = ping.TimedOut ? "timed out" : $"said \"{said}\"";
-            throw new CheckFailedException(Failure.Of(FailureClass.PingNoReply, $"tailscale ping {reason} ({attempts} attempt(s) in {clock.Elapsed.TotalSeconds:0} s)"));
+            throw new CheckFailedException(Failure.Of(FailureClass.PingNoReply,
+                $"tailscale ping {reason} ({attempts} attempt(s) in {clock.Elapsed.TotalSeconds:0} s)"));
         }
 
         var (direct, path) = PathOf(ping.StandardOutput);

@@ -177,7 +177,8 @@ public sealed partial class TailnetJoin(ITailnetRun context)
     private string CacheRoot() =>
         context.Environment.GetEnvironmentVariable(EnvironmentNames.RunnerToolCache) is { Length: > 0 } toolCache
             ? toolCache
-            : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "litellm-verify");
+            : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "litellm-verify");
 
     private static string FirstLine(string text) => StatusFailures.FirstLine(text.Trim());
 

@@ -34,7 +34,8 @@ public sealed class TailnetSession(TailnetMode mode, TailscaleCli cli, Tailscale
         try
         {
             var logout = await cli.RunAsync(["logout"], cancellationToken, TimeSpan.FromSeconds(15));
-            outcome = logout.ExitCode == 0 ? "ephemeral node logged out and removed" : $"logout failed (exit {logout.ExitCode}); the ephemeral node expires on its own";
+            outcome = logout.ExitCode == 0 ? "ephemeral node logged out and removed" : $"logout failed (exit {logout.ExitCode}); the " +
+                "ephemeral node expires on its own";
         }
         catch (OperationCanceledException)
         {

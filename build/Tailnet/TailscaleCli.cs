@@ -31,7 +31,8 @@ public sealed class TailscaleCli(string program, string? socket)
     /// <summary>Finds tailscale on PATH (or next to this program's cached install).</summary>
     public static string? Find(string name, string? extraDirectory = null)
     {
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator,
+            StringSplitOptions.RemoveEmptyEntries).ToList();
         if (extraDirectory is not null)
         {
             directories.Insert(0, extraDirectory);

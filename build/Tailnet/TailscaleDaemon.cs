@@ -75,7 +75,8 @@ public sealed class TailscaleDaemon : IDisposable
     public string WriteSecretFile(string name, string content)
     {
         var path = Path.Combine(Directory, name);
-        using (var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        using (var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(content);

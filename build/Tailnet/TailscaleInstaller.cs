@@ -35,7 +35,8 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
     };
 
     /// <summary>stable for an even minor version, unstable for an odd one.</summary>
-    public static string Track(string version) => int.Parse(version.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "stable" : "unstable";
+    public static string Track(string version) => int.Parse(version.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "stable"
+        : "unstable";
 
     public string TarballPath => $"{Track(_version)}/{TarballName}";
 
@@ -57,7 +58,8 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
         var version = LenientJson.Text(LenientJson.Parse(index) as Newtonsoft.Json.Linq.JObject, "TarballsVersion");
         if (version is null || !System.Text.RegularExpressions.Regex.IsMatch(version, @"^\d{1,3}\.\d{1,4}\.\d{1,4}$") || Track(version) != "stable")
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload, "the packages site's stable index (/stable/?mode=json) names no stable TarballsVersion"));
+            throw new CheckFailedException(Failure.Of(FailureClass.TailscaleDownload,
+                "the packages site's stable index (/stable/?mode=json) names no stable TarballsVersion"));
         }
 
         _version = version;
@@ -67,7 +69,8 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
     {
         await ResolveAsync(cancellationToken);
         var directory = InstallDirectory;
-        if (File.Exists(Path.Combine(directory, "tailscale")) && File.Exists(Path.Combine(directory, "tailscaled")) && File.Exists(Path.Combine(directory, ".verified")))
+        if (File.Exists(Path.Combine(directory, "tailscale")) && File.Exists(Path.Combine(directory, "tailscaled")) && File.Exists(Path.Combine(directory,
+            ".verified")))
         {
             return directory;
         }
@@ -107,13 +110,19 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
             // most likely signed by a key that has since rotated out.
             var published = expectedHash is not null && expectedHash == actualHash;
             throw new CheckFailedException(published
-                ? new Failure(FailureClass.PackageSignature.Id, $"{TarballName}.sig does not verify with the site's current signing keys, although the tarball matches its published SHA-256: the signing keys have likely rotated since {_version} was signed", $"Use a newer --tailscale-version (the default is {TailnetSettings.DefaultVersion}, checked {TailnetSettings.DefaultVersionChecked}); never skip the check.")
+                ? new Failure(FailureClass.PackageSignature.Id,
+                    $"{TarballName}.sig does not verify with the site's current signing keys, although the tarball matches its published SHA-256: the " +
+                        $"signing keys have likely rotated since {_version} was signed",
+                        $"Use a newer --tailscale-version (the default is {TailnetSettings.DefaultVersion}, checked " +
+                                $"{TailnetSettings.DefaultVersionChecked}); never skip the check.")
                 : Failure.Of(FailureClass.PackageSignature, $"{TarballName}.sig does not verify with the current signing keys"));
         }
 
-        if (expectedHash is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(actualHash), System.Text.Encoding.ASCII.GetBytes(expectedHash)))
+        if (expectedHash is null || !CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(actualHash),
+            System.Text.Encoding.ASCII.GetBytes(expectedHash)))
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.ChecksumMismatch, $"{TarballName} has SHA-256 {actualHash[..12]}…, the published one differs"));
+            throw new CheckFailedException(Failure.Of(FailureClass.ChecksumMismatch,
+                $"{TarballName} has SHA-256 {actualHash[..12]}…, the published one differs"));
         }
 
         var staging = directory + ".partial-" + Environment.ProcessId;
@@ -160,7 +169,8 @@ public sealed class TailscaleInstaller(PackageSite site, TailnetSettings setting
 
                 var path = Path.Combine(target, name);
                 await entry.ExtractToFileAsync(path, overwrite: true, cancellationToken);
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             }
         }
 

@@ -6,7 +6,8 @@ namespace Build.Tailnet;
 public sealed record TailnetPeer(string HostName, string DnsName, IReadOnlyList<string> Addresses, bool Online, string? Relay);
 
 /// <summary>The parts of <c>tailscale status --json</c> ConnectTailnet needs (ipnstate.Status).</summary>
-public sealed record TailscaleStatus(string BackendState, string? TailnetName, IReadOnlyList<string> SelfTags, IReadOnlyList<string> SelfAddresses, IReadOnlyList<TailnetPeer> Peers)
+public sealed record TailscaleStatus(string BackendState, string? TailnetName, IReadOnlyList<string> SelfTags, IReadOnlyList<string> SelfAddresses,
+    IReadOnlyList<TailnetPeer> Peers)
 {
     public bool Running => BackendState == "Running";
 

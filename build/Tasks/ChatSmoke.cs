@@ -4,7 +4,8 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskDescription("Sends one real chat completion per model (--model: one, a list, or all; 4 at a time); passes on a LiteLLM/OpenAI answer with text, a known finish_reason and no error")]
+[TaskDescription("Sends one real chat completion per model (--model: one, a list, or all; 4 at a time); passes on a LiteLLM/OpenAI answer with text, a " +
+    "known finish_reason and no error")]
 [IsDependentOn(typeof(KeyCheck))]
 public sealed class ChatSmoke : VerificationTask
 {
@@ -31,7 +32,8 @@ public sealed class ChatSmoke : VerificationTask
             models = models.Take(SettingsReader.MostModels).ToList();
         }
 
-        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, settings.SweepDeadline, context.State.Cancellation.Token, healthAnswer);
+        var results = await new ModelSweep(context.Gateway).RunAsync(models, settings.MaxTokens, settings.Stream, settings.SweepDeadline,
+            context.State.Cancellation.Token, healthAnswer);
         context.State.Facts.Models.AddRange(results);
         foreach (var result in results.Where(result => result.Outcome is not null))
         {
@@ -49,11 +51,14 @@ public sealed class ChatSmoke : VerificationTask
         {
             var first = failed[0].Failure!;
             var which = string.Join(", ", failed.Select(result => $"{result.Model} ({result.Failure!.Id})"));
-            throw new CheckFailedException(new Failure(first.Id, $"{failed.Count} of {results.Count} model(s) failed: {which}", failed.Count == 1 ? first.Fix : $"each model's row has its fix; for {failed[0].Model}: {first.Fix}"));
+            throw new CheckFailedException(new Failure(first.Id,
+                $"{failed.Count} of {results.Count} model(s) failed: {which}", failed.Count == 1 ? first.Fix : "each model's row has its fix; for " +
+                    $"{failed[0].Model}: {first.Fix}"));
         }
 
         var (slowest, median) = ModelSweep.Latency(results)!.Value;
-        return $"{results.Count} model(s) answered{note}; slowest {slowest.Model} in {slowest.Outcome!.LatencyMs} ms, median {median} ms; budgets {Seconds(settings.Deadline)} s a model, {Seconds(settings.SweepDeadline)} s in all";
+        return $"{results.Count} model(s) answered{note}; slowest {slowest.Model} in {slowest.Outcome!.LatencyMs} ms, median {median} ms; budgets " +
+            $"{Seconds(settings.Deadline)} s a model, {Seconds(settings.SweepDeadline)} s in all";
     }
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
@@ -63,7 +68,8 @@ public sealed class ChatSmoke : VerificationTask
     {
         if (outcome.FinishReason == "content_filter")
         {
-            var warning = $"ChatSmoke: {model} answered, but a content filter ended the answer (finish_reason \"content_filter\"). Check the gateway's guardrails for this model.";
+            var warning = $"ChatSmoke: {model} answered, but a content filter ended the answer (finish_reason \"content_filter\"). Check the " +
+                "gateway's guardrails for this model.";
             context.Warn(warning);
             context.State.Facts.Warnings.Add(warning);
         }

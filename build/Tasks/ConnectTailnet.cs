@@ -20,7 +20,8 @@ public sealed class ConnectTailnet : VerificationTask
             if (settings.GatewayUrl.IsLoopback || !TailnetAddresses.IsTailnetHost(settings.GatewayUrl))
             {
                 // Nothing to check here: not a pass, so a run of ConnectTailnet alone checked nothing.
-                throw new CheckSkippedException(settings.GatewayUrl.IsLoopback ? "not needed: the gateway is on loopback" : "not needed: the gateway is not a *.ts.net or 100.x address");
+                throw new CheckSkippedException(settings.GatewayUrl.IsLoopback ? "not needed: the gateway is on loopback" : "not needed: the gateway is " +
+                    "not a *.ts.net or 100.x address");
             }
 
             mode = await LocalTailscaleRunsAsync(token) ? TailnetMode.Reuse
@@ -48,7 +49,8 @@ public sealed class ConnectTailnet : VerificationTask
                 var session = await new TailnetJoin(context).RunAsync(token);
                 context.State.Tailnet = session;
                 context.OpenGateway(); // through the session's proxy
-                return Describe($"joined {TailnetName(context, session.Report)} as an ephemeral {settings.Tailnet.Tags} node (rootless, userspace)", session.Report);
+                return Describe($"joined {TailnetName(context, session.Report)} as an ephemeral " +
+                    $"{settings.Tailnet.Tags} node (rootless, userspace)", session.Report);
         }
     }
 

@@ -19,13 +19,16 @@ public sealed class Harden : VerificationTask
         var displayRoot = RepositoryRoot.Path ?? context.Environment.WorkingDirectory.FullPath;
         if (!settings.WorkflowsGiven && RepositoryRoot.Path is null && !Directory.Exists(settings.WorkflowsDirectory))
         {
-            throw new CheckFailedException(Failure.Of(FailureClass.NoWorkflows, $"{settings.WorkflowsDirectory} does not exist and this program is not inside its repository"));
+            throw new CheckFailedException(Failure.Of(FailureClass.NoWorkflows,
+                $"{settings.WorkflowsDirectory} does not exist and this program is not inside its repository"));
         }
 
         var cache = settings.IsCi ? null : AuditCache.ForThisProgram();
-        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path, cache, settings.HardenProfile);
+        var (files, findings) = WorkflowAudit.AuditDirectory(settings.WorkflowsDirectory, displayRoot, settings.WorkflowsGiven ? null : RepositoryRoot.Path,
+            cache, settings.HardenProfile);
         context.State.Facts.HardenProfile = settings.HardenProfile.Name;
-        var folder = Path.GetRelativePath(displayRoot, settings.WorkflowsDirectory) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative : settings.WorkflowsDirectory;
+        var folder = Path.GetRelativePath(displayRoot, settings.WorkflowsDirectory) is var relative && !relative.StartsWith("..", StringComparison.Ordinal)
+            ? relative : settings.WorkflowsDirectory;
         context.State.Facts.Findings.AddRange(findings);
         foreach (var finding in findings)
         {
@@ -43,13 +46,15 @@ public sealed class Harden : VerificationTask
         {
             foreach (var finding in group.Take(AnnotationLimit))
             {
-                context.Run.Commands.Annotation(group.Key == Severity.Error ? "error" : "warning", $"{finding.Message} — {finding.Fix}", finding.RuleId, finding.Path, finding.Line);
+                context.Run.Commands.Annotation(group.Key == Severity.Error ? "error" : "warning",
+                    $"{finding.Message} — {finding.Fix}", finding.RuleId, finding.Path, finding.Line);
             }
         }
 
         if (settings.SarifPath is { } sarif)
         {
-            SarifReport.Write(sarif, SarifReport.Build(findings, context.Run.Redactor.Redact, displayRoot, settings.WorkflowsDirectory, settings.HardenProfile));
+            SarifReport.Write(sarif, SarifReport.Build(findings, context.Run.Redactor.Redact, displayRoot, settings.WorkflowsDirectory,
+                settings.HardenProfile));
             context.Info($"SARIF: {sarif}");
         }
 
@@ -62,7 +67,8 @@ public sealed class Harden : VerificationTask
             throw new CheckSkippedException($"no workflow or composite action to audit in {(settings.WorkflowsGiven ? folder : ".github/workflows")}; {agent}");
         }
 
-        var profile = settings.HardenProfile == AuditProfile.Project ? string.Empty : $" with the {settings.HardenProfile.Name} profile ({settings.HardenProfile.Summary})";
+        var profile = settings.HardenProfile == AuditProfile.Project ? string.Empty : $" with the {settings.HardenProfile.Name} profile " +
+            $"({settings.HardenProfile.Summary})";
         var detail = $"{files} workflow(s) audited{profile}: {errors} error(s), {warnings} warning(s); {agent}";
 
         if (errors > 0 && settings.HardenBlocks)
@@ -80,7 +86,8 @@ public sealed class Harden : VerificationTask
             return "harden-runner not checked (not on GitHub Actions)";
         }
 
-        var agent = HardenRunnerState.Read(context.Run.Settings.HardenAgentDirectory, context.Environment.GetEnvironmentVariable(EnvironmentNames.GitHubEventPath));
+        var agent = HardenRunnerState.Read(context.Run.Settings.HardenAgentDirectory,
+            context.Environment.GetEnvironmentVariable(EnvironmentNames.GitHubEventPath));
         context.State.Facts.HardenRunner = agent;
         var tailnet = ReachesTailnet(context);
         var inForce = agent.PolicyInForce ?? "unknown";
@@ -96,11 +103,13 @@ public sealed class Harden : VerificationTask
         }
         else if (inForce == "block" && tailnet)
         {
-            warning = $"harden-runner blocks egress in a job that joins a tailnet: {AuditRules.TailnetNeedsAudit}. Fix: use egress-policy: audit in tailnet jobs.";
+            warning = $"harden-runner blocks egress in a job that joins a tailnet: {AuditRules.TailnetNeedsAudit}. Fix: use " +
+                "egress-policy: audit in tailnet jobs.";
         }
         else if (inForce != "block" && !tailnet)
         {
-            warning = $"harden-runner runs in {inForce} mode: egress is recorded, not blocked. Switch to egress-policy: block (it can fall back to audit silently).";
+            warning = $"harden-runner runs in {inForce} mode: egress is recorded, not blocked. Switch to egress-policy: block (it can " +
+                "fall back to audit silently).";
         }
 
         if (warning is not null)

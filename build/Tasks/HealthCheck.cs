@@ -11,7 +11,8 @@ public sealed class HealthCheck : VerificationTask
 
     protected override async Task<string> CheckAsync(BuildContext context)
     {
-        var outcome = await new HealthProbe(context.Gateway).RunAsync(context.Run.Settings.HealthPath, context.Run.Settings.DeepHealth, context.State.Cancellation.Token);
+        var outcome = await new HealthProbe(context.Gateway).RunAsync(context.Run.Settings.HealthPath, context.Run.Settings.DeepHealth,
+            context.State.Cancellation.Token);
         context.State.Facts.Health = outcome;
         return outcome.Detail;
     }

@@ -7,7 +7,8 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [IsDependentOn(typeof(HealthCheck))]
-[TaskDescription("Asks LiteLLM about the key in use (GET /key/info): master key or admin, expiry, spend against budget, models; errors, or no answer, fail it under --key-policy=enforce")]
+[TaskDescription("Asks LiteLLM about the key in use (GET /key/info): master key or admin, expiry, spend against budget, models; errors, or no answer, fail " +
+    "it under --key-policy=enforce")]
 public sealed class KeyCheck : VerificationTask
 {
     protected override IEnumerable<string> Prerequisites => [nameof(HealthCheck)];
@@ -48,7 +49,8 @@ public sealed class KeyCheck : VerificationTask
                 throw new CheckFailedException(Failure.Of(FailureClass.KeyUnverified, unverified.Reason));
             }
 
-            var warning = $"KeyCheck: the key was not checked ({unverified.Reason}); it may be the master key or an unscoped key. {FailureClass.KeyUnverified.Fix}";
+            var warning = $"KeyCheck: the key was not checked ({unverified.Reason}); it may be the master key or an unscoped key. " +
+                $"{FailureClass.KeyUnverified.Fix}";
             context.Warn(warning);
             context.State.Facts.Warnings.Add(warning);
             throw new CheckSkippedException($"not checked under --{ArgumentNames.KeyPolicy}=warn: {unverified.Reason}");

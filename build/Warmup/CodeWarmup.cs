@@ -73,7 +73,8 @@ public static class CodeWarmup
             Deadline = TimeSpan.FromSeconds(2),
             ReportPath = string.Empty,
         };
-        using var client = new GatewayClient(settings.Gateway, new EgressPolicy(EgressMode.Block), connect: (_, _) => ValueTask.FromResult<Stream>(new CannedGatewayConnection(Answer)));
+        using var client = new GatewayClient(settings.Gateway, new EgressPolicy(EgressMode.Block), connect: (_,
+            _) => ValueTask.FromResult<Stream>(new CannedGatewayConnection(Answer)));
         using var timeout = new CancellationTokenSource(settings.Deadline);
         var health = new HealthProbe(client).RunAsync(settings.HealthPath, deep: false, timeout.Token).GetAwaiter().GetResult();
         var chat = new ChatProbe(client).RunAsync(settings.Model, settings.MaxTokens, stream: false, timeout.Token).GetAwaiter().GetResult();
@@ -90,7 +91,11 @@ public static class CodeWarmup
     {
         ("GET", HealthProbe.LivelinessPath) => (200, "application/json", "\"I'm alive!\""),
         ("GET", HealthProbe.ReadinessPath) => (200, "application/json", """{"status":"healthy","db":"Not connected","litellm_version":"0.0.0"}"""),
-        ("POST", ChatProbe.CompletionsPath) => (200, "application/json", """{"id":"chatcmpl-0","object":"chat.completion","model":"warm-up","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"pong"}}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}"""),
+        ("POST", ChatProbe.CompletionsPath) => (200, "application/json", """
+            {"id":"chatcmpl-0","object":"chat.completion","model":"warm-up",
+             "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"pong"}}],
+             "usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}
+            """),
         _ => (404, "application/json", """{"detail":"Not Found"}"""),
     };
 }

@@ -59,8 +59,10 @@ internal sealed class HostCommand(IServiceCollection services, HostOptions optio
             if (unknown.Count > 0)
             {
                 // A task name typed wrong is worth echoing; anything else (a pasted URL or key) is not.
-                var shown = unknown.All(target => target.Length <= 40 && target.All(char.IsAsciiLetterOrDigit)) ? $" '{string.Join("', '", unknown)}'" : " (not shown: not a task name)";
-                throw new CakeException(2, $"Unknown target{shown}. Fix: use one of {string.Join(", ", knownTasks.Order())} ({CakeHost.ScriptName} --tree shows the graph).");
+                var shown = unknown.All(target => target.Length <= 40 && target.All(char.IsAsciiLetterOrDigit)) ? $" '{string.Join("', '", unknown)}'"
+                    : " (not shown: not a task name)";
+                throw new CakeException(2,
+                    $"Unknown target{shown}. Fix: use one of {string.Join(", ", knownTasks.Order())} ({CakeHost.ScriptName} --tree shows the graph).");
             }
 
             var engine = provider.GetRequiredService<ICakeEngine>();

@@ -9,7 +9,10 @@ internal sealed class ArtifactPoisoningRule : IAuditRule
     public AuditRule Rule { get; } = new(
         AuditRules.ArtifactPoisoning,
         Severity.Error,
-        "under `workflow_run`, another run's artifact downloaded into the workspace or unpacked over it (`actions/download-artifact` with `run-id`, `dawidd6/action-download-artifact`, a github-script or `gh`/`curl` API download, then `unzip`/`tar`) before a step that runs code from the workspace (a build, a script, a package install, a local action, a `require` of a workspace file); nothing when it lands under `${{ runner.temp }}` (a download nothing runs after is dangerous-triggers')",
+        "under `workflow_run`, another run's artifact downloaded into the workspace or unpacked over it (`actions/download-artifact` with `run-id`, " +
+            "`dawidd6/action-download-artifact`, a github-script or `gh`/`curl` API download, then `unzip`/`tar`) before a step that runs code from the " +
+                "workspace (a build, a script, a package install, a local action, a `require` of a workspace file); nothing when it lands under `${{ " +
+                    "runner.temp }}` (a download nothing runs after is dangerous-triggers')",
         "Another run's artifact unpacked over the code that runs next");
 
     /// <summary>
@@ -41,7 +44,10 @@ internal sealed class ArtifactPoisoningRule : IAuditRule
                 var runner = steps.Skip(index + 1).Select(later => (later, What: WorkspaceCode.RunBy(later))).FirstOrDefault(pair => pair.What is not null);
                 if (runner.What is not null)
                 {
-                    context.Error(node, AuditRules.ArtifactPoisoning, $"job {name.Value}: {how}, and line {runner.later.Start.Line} then runs code from the workspace ({runner.What}): the run that made the artifact, a pull request's under workflow_run, can replace that code", "download and unpack artifacts under ${{ runner.temp }} and treat their content as data");
+                    context.Error(node, AuditRules.ArtifactPoisoning,
+                        $"job {name.Value}: {how}, and line {runner.later.Start.Line} then runs code from the workspace ({runner.What}): the run that made " +
+                            "the artifact, a pull request's under workflow_run, can replace that code",
+                            "download and unpack artifacts under ${{ runner.temp }} and treat their content as data");
                 }
 
                 break;

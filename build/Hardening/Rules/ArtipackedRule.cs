@@ -10,7 +10,8 @@ internal sealed partial class ArtipackedRule : IAuditRule
     public AuditRule Rule { get; } = new(
         AuditRules.Artipacked,
         Severity.Error,
-        "`actions/checkout` without `persist-credentials: false` (a warning when a later step pushes with git and needs it; nothing when checkout is the job's last step)",
+        "`actions/checkout` without `persist-credentials: false` (a warning when a later step pushes with git and needs it; nothing when " +
+            "checkout is the job's last step)",
         "Checkout leaves the token in the workspace");
 
     public void OnStep(StepScope scope)
@@ -31,11 +32,14 @@ internal sealed partial class ArtipackedRule : IAuditRule
 
         if (later.Any(node => Text(Child(node, "run")) is { } script && GitPush().IsMatch(script)))
         {
-            scope.Context.Warning(uses, AuditRules.Artipacked, "actions/checkout leaves the token in .git/config for every later step; this job pushes with it", "set persist-credentials: false and push with the token given only to that step: git push \"https://x-access-token:${GITHUB_TOKEN}@github.com/${GITHUB_REPOSITORY}\"");
+            scope.Context.Warning(uses, AuditRules.Artipacked, "actions/checkout leaves the token in .git/config for every later step; this job pushes with it",
+                "set persist-credentials: false and push with the token given only to that step: git push " +
+                    "\"https://x-access-token:${GITHUB_TOKEN}@github.com/${GITHUB_REPOSITORY}\"");
             return;
         }
 
-        scope.Context.Error(uses, AuditRules.Artipacked, "actions/checkout leaves the token in .git/config for every later step", "add `with: persist-credentials: false`");
+        scope.Context.Error(uses, AuditRules.Artipacked, "actions/checkout leaves the token in .git/config for every later step",
+            "add `with: persist-credentials: false`");
     }
 
     [GeneratedRegex(@"(?:^|[\s;&|(])git\s+push\b", RegexOptions.Multiline)]

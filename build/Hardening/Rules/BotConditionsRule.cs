@@ -21,7 +21,9 @@ internal sealed partial class BotConditionsRule : IAuditRule
     {
         if (condition is YamlScalarNode { Value: { } text } && BotActor().Match(text) is { Success: true } match)
         {
-            context.Error(condition, AuditRules.BotConditions, $"{match.Value.Trim()} can be spoofed: github.actor is whoever acted last, not who opened the pull request", "check github.event.pull_request.user.login (and avoid pull_request_target for bot automation)");
+            context.Error(condition, AuditRules.BotConditions,
+                $"{match.Value.Trim()} can be spoofed: github.actor is whoever acted last, not who opened the pull request",
+                "check github.event.pull_request.user.login (and avoid pull_request_target for bot automation)");
         }
     }
 

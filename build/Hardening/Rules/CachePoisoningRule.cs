@@ -33,7 +33,9 @@ internal sealed partial class CachePoisoningRule : IAuditRule
             var switches = ReleaseCaching.CacheAware[action];
             if (switches.Length == 0 || switches.Any(cache => cache.IsOn(Text(Child(Child(step, "with"), cache.Input)))))
             {
-                job.Context.Error(node, AuditRules.CachePoisoning, $"{uses.Split('@')[0]} restores a cache in a workflow that publishes: a poisoned cache entry ends up in the release", "do not restore caches in release and publishing workflows (build from a clean state)");
+                job.Context.Error(node, AuditRules.CachePoisoning,
+                    $"{uses.Split('@')[0]} restores a cache in a workflow that publishes: a poisoned cache entry ends up in the release",
+                    "do not restore caches in release and publishing workflows (build from a clean state)");
             }
         }
     }
@@ -53,6 +55,7 @@ internal sealed partial class CachePoisoningRule : IAuditRule
             || (Text(Child(step, "run")) is { } script && PublishCommand().IsMatch(script)));
     }
 
-    [GeneratedRegex(@"\b(?:npm|pnpm|yarn)\s+publish\b|dotnet\s+nuget\s+push\b|\bdocker\s+push\b|cargo\s+publish\b|gh\s+release\s+create\b|twine\s+upload\b|gem\s+push\b|poetry\s+publish\b")]
+    [GeneratedRegex(@"\b(?:npm|pnpm|yarn)\s+publish\b|dotnet\s+nuget\s+push\b|\bdocker\s+push\b|cargo\s+publish\b|gh\s+release\s+create\b|twine\s+upload\b|"
+        + @"gem\s+push\b|poetry\s+publish\b")]
     private static partial Regex PublishCommand();
 }

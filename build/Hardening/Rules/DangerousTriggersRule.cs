@@ -10,7 +10,12 @@ internal sealed partial class DangerousTriggersRule : IAuditRule
     public AuditRule Rule { get; } = new(
         AuditRules.DangerousTriggers,
         Severity.Error,
-        "`pull_request_target`, `workflow_run`, or a comment trigger (`issue_comment`, `pull_request_review_comment`, `pull_request_review`): an error when the workflow brings in the untrusted head (`actions/checkout` of the pull request's ref or SHA, written directly or through `env:`, a step output, `fromJSON` or a file from an artifact; `gh pr checkout`; `git fetch … pull/N/head`; another run's artifact downloaded into the workspace), naming the later step that runs code from it; a warning when a checkout's ref cannot be traced; for the first two otherwise a warning; nothing when every step of every job is an action that never touches the head (`TriggerSafeActions`: `actions/labeler`, `actions/first-interaction`, `amannn/action-semantic-pull-request`, harden-runner)",
+        "`pull_request_target`, `workflow_run`, or a comment trigger (`issue_comment`, `pull_request_review_comment`, `pull_request_review`): an error when " +
+            "the workflow brings in the untrusted head (`actions/checkout` of the pull request's ref or SHA, written directly or through `env:`, a step " +
+                "output, `fromJSON` or a file from an artifact; `gh pr checkout`; `git fetch … pull/N/head`; another run's artifact downloaded into the " +
+                    "workspace), naming the later step that runs code from it; a warning when a checkout's ref cannot be traced; for the first two otherwise " +
+                        "a warning; nothing when every step of every job is an action that never touches the head (`TriggerSafeActions`: `actions/labeler`, " +
+                            "`actions/first-interaction`, `amannn/action-semantic-pull-request`, harden-runner)",
         "Privileged trigger that can run untrusted code");
 
     /// <summary>Triggers whose runs hold secrets and a write token while acting on something an outsider wrote.</summary>
@@ -45,15 +50,21 @@ internal sealed partial class DangerousTriggersRule : IAuditRule
             if (certain is not null)
             {
                 var runs = certain.RunsCode is null ? string.Empty : $", and {certain.RunsCode} runs code from it";
-                context.Error(trigger, AuditRules.DangerousTriggers, $"{what}, and this workflow checks out or downloads the untrusted head (line {certain.Step.Start.Line}: {certain.How}){runs}", "use pull_request (no secrets) for untrusted code, or never check out the head here");
+                context.Error(trigger, AuditRules.DangerousTriggers,
+                    $"{what}, and this workflow checks out or downloads the untrusted head (line {certain.Step.Start.Line}: {certain.How}){runs}",
+                    "use pull_request (no secrets) for untrusted code, or never check out the head here");
             }
             else if (doubtful is not null)
             {
-                context.Warning(trigger, AuditRules.DangerousTriggers, $"{what}; line {doubtful.Step.Start.Line} checks out {doubtful.How}, which Harden cannot trace to a trusted ref: if it can be the pull request's head, outside code runs here", "check out github.sha (the base) or a literal ref, or move work on the head to a pull_request workflow");
+                context.Warning(trigger, AuditRules.DangerousTriggers,
+                    $"{what}; line {doubtful.Step.Start.Line} checks out {doubtful.How}, which Harden cannot trace to a trusted ref: if it can be the pull " +
+                        "request's head, outside code runs here",
+                        "check out github.sha (the base) or a literal ref, or move work on the head to a pull_request workflow");
             }
             else if (!comment)
             {
-                context.Warning(trigger, AuditRules.DangerousTriggers, $"{what}; this workflow does not check out its head, keep it that way", "prefer pull_request, workflow_dispatch or schedule");
+                context.Warning(trigger, AuditRules.DangerousTriggers, $"{what}; this workflow does not check out its head, keep it that way",
+                    "prefer pull_request, workflow_dispatch or schedule");
             }
         }
     }
@@ -75,7 +86,8 @@ internal sealed partial class DangerousTriggersRule : IAuditRule
             var how = HeadOf(workflow, step, new TraceScope(step, job, steps), out var certain) ?? (downloaded ? Artifacts.IntoWorkspace(step) : null);
             if (how is not null)
             {
-                var runsCode = steps.Skip(index + 1).Prepend(step).Select(later => (later, WorkspaceCode.RunBy(later))).FirstOrDefault(pair => pair.Item2 is not null);
+                var runsCode = steps.Skip(index + 1).Prepend(step).Select(later => (later,
+                    WorkspaceCode.RunBy(later))).FirstOrDefault(pair => pair.Item2 is not null);
                 var running = runsCode.Item2 is null ? null : $"line {runsCode.later.Start.Line} ({runsCode.Item2})";
                 yield return new HeadFetch(step, certain, how, running);
             }
@@ -128,6 +140,8 @@ internal sealed partial class DangerousTriggersRule : IAuditRule
     }
 
     /// <summary>A pull request's head, however written: its ref or SHA, the triggering run's head, refs/pull/…, gh's headRef fields.</summary>
-    [GeneratedRegex(@"github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|refs/pull/|pull/[^/\n]+?/(?:head|merge)|github\.event\.pull_request\.merge_commit_sha|head\.repo|headRef(?:Oid|Name)|\.head\.(?:sha|ref)\b|\bhead_(?:sha|ref|branch)\b|\$\{?GITHUB_HEAD_REF\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|refs/pull/|"
+        + @"pull/[^/\n]+?/(?:head|merge)|github\.event\.pull_request\.merge_commit_sha|head\.repo|headRef(?:Oid|Name)|\.head\.(?:sha|ref)\b|"
+        + @"\bhead_(?:sha|ref|branch)\b|\$\{?GITHUB_HEAD_REF\b", RegexOptions.IgnoreCase)]
     private static partial Regex HeadSignal();
 }

@@ -10,7 +10,11 @@ internal sealed partial class ExcessivePermissionsRule : IAuditRule
     public AuditRule Rule { get; } = new(
         AuditRules.ExcessivePermissions,
         Severity.Error,
-        "as zizmor judges it: with no permissions anywhere, each job without its own (always a job that calls a reusable workflow; not a normal job of a `workflow_call`-only workflow, whose caller decides); at the top, only when several jobs lean on it: `write-all`, `read-all` or a `write` (no top-level permissions at all is reported once per job that leans on it, not also at the top); `write-all` on a job, or at the top of a one-job workflow (`read-all` there: a warning); a warning for each write scope a job holds that no step can use (no `git push`, `gh` or API call, no token passed on, no action of `TokenScopes` that needs it)",
+        "as zizmor judges it: with no permissions anywhere, each job without its own (always a job that calls a reusable workflow; not a normal job of a " +
+            "`workflow_call`-only workflow, whose caller decides); at the top, only when several jobs lean on it: `write-all`, `read-all` or a `write` (no " +
+                "top-level permissions at all is reported once per job that leans on it, not also at the top); `write-all` on a job, or at the top of a " +
+                    "one-job workflow (`read-all` there: a warning); a warning for each write scope a job holds that no step can use (no `git push`, `gh` or " +
+                        "API call, no token passed on, no action of `TokenScopes` that needs it)",
         "Token permissions broader than the jobs need");
 
     /// <summary>
@@ -31,14 +35,16 @@ internal sealed partial class ExcessivePermissionsRule : IAuditRule
             switch (key is null ? null : root.Children[key])
             {
                 case YamlScalarNode { Value: "write-all" or "read-all" } scalar:
-                    context.Error(scalar, AuditRules.ExcessivePermissions, $"top-level permissions: {scalar.Value} applies to every job without its own", "list only what is needed, e.g. `permissions: contents: read`");
+                    context.Error(scalar, AuditRules.ExcessivePermissions, $"top-level permissions: {scalar.Value} applies to every job without its own",
+                        "list only what is needed, e.g. `permissions: contents: read`");
                     break;
                 case YamlMappingNode mapping:
                     foreach (var (scope, level) in Pairs(mapping))
                     {
                         if (Text(level) == "write")
                         {
-                            context.Error(scope, AuditRules.ExcessivePermissions, $"top-level permission {scope.Value}: write applies to every job without its own", "grant write on the one job that needs it");
+                            context.Error(scope, AuditRules.ExcessivePermissions,
+                                $"top-level permission {scope.Value}: write applies to every job without its own", "grant write on the one job that needs it");
                         }
                     }
 
@@ -55,16 +61,23 @@ internal sealed partial class ExcessivePermissionsRule : IAuditRule
             switch (own)
             {
                 case null when key is null && reusable:
-                    context.Error(name, AuditRules.ExcessivePermissions, $"job {name.Value} calls a reusable workflow without permissions: the caller decides what the called workflow's token may do, and here that is the repository's default", "give the job the permissions the called workflow needs, e.g. `permissions: contents: read`");
+                    context.Error(name, AuditRules.ExcessivePermissions,
+                        $"job {name.Value} calls a reusable workflow without permissions: the caller decides what the called workflow's token may do, and " +
+                            "here that is the repository's default",
+                            "give the job the permissions the called workflow needs, e.g. `permissions: contents: read`");
                     break;
                 case null when key is null && !callOnly:
-                    context.Error(name, AuditRules.ExcessivePermissions, $"job {name.Value} has no permissions and the workflow none either: its token gets the repository's default (often write)", "add `permissions:` to the job (or the workflow), e.g. `contents: read`");
+                    context.Error(name, AuditRules.ExcessivePermissions,
+                        $"job {name.Value} has no permissions and the workflow none either: its token gets the repository's default (often write)",
+                        "add `permissions:` to the job (or the workflow), e.g. `contents: read`");
                     break;
                 case YamlScalarNode { Value: "write-all" } scalar:
-                    context.Error(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: write-all", "list the scopes the job needs, each with write only where it writes");
+                    context.Error(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: write-all",
+                        "list the scopes the job needs, each with write only where it writes");
                     break;
                 case YamlScalarNode { Value: "read-all" } scalar:
-                    context.Warning(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: read-all", "list the scopes the job reads, e.g. `contents: read`");
+                    context.Warning(scalar, AuditRules.ExcessivePermissions, $"job {name.Value} has permissions: read-all",
+                        "list the scopes the job reads, e.g. `contents: read`");
                     break;
                 case YamlMappingNode scopes:
                     CheckWritesByNeed(context, name, job, scopes);
@@ -86,7 +99,8 @@ internal sealed partial class ExcessivePermissionsRule : IAuditRule
 
         var steps = WorkflowScope.StepsOf(job);
         var scripts = string.Join('\n', steps.Select(step => Text(Child(step, "run")) ?? string.Empty));
-        var passesToken = steps.Any(step => new[] { Child(step, "with"), Child(step, "env") }.SelectMany(Pairs).Any(pair => Text(pair.Value) is { } value && TokenReference().IsMatch(value)))
+        var passesToken = steps.Any(step => new[] { Child(step, "with"), Child(step,
+            "env") }.SelectMany(Pairs).Any(pair => Text(pair.Value) is { } value && TokenReference().IsMatch(value)))
             || Pairs(Child(job, "env")).Any(pair => Text(pair.Value) is { } value && TokenReference().IsMatch(value));
         var scriptsWrite = TokenUse().IsMatch(scripts);
         foreach (var (scope, level) in Pairs(scopes))
@@ -101,7 +115,9 @@ internal sealed partial class ExcessivePermissionsRule : IAuditRule
                 || steps.Any(step => Text(Child(step, "uses")) is { } uses && TokenScopes.MayUse(uses, scope.Value));
             if (!used)
             {
-                context.Warning(scope, AuditRules.ExcessivePermissions, $"job {name.Value} holds {scope.Value}: write, but no step uses it (no git push, gh or API call, no token passed on, no action known to need it)", $"drop {scope.Value}: write (or make it read)");
+                context.Warning(scope, AuditRules.ExcessivePermissions,
+                    $"job {name.Value} holds {scope.Value}: write, but no step uses it (no git push, gh or API call, no token passed " +
+                        "on, no action known to need it)", $"drop {scope.Value}: write (or make it read)");
             }
         }
     }
@@ -109,7 +125,8 @@ internal sealed partial class ExcessivePermissionsRule : IAuditRule
     [GeneratedRegex(@"secrets\.GITHUB_TOKEN|github\.token", RegexOptions.IgnoreCase)]
     private static partial Regex TokenReference();
 
-    [GeneratedRegex(@"\bgit\s+push\b|(?:^|[\s;&|(])gh\s+[a-z]|api\.github\.com|GITHUB_TOKEN|GH_TOKEN|github\.token", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    [GeneratedRegex(@"\bgit\s+push\b|(?:^|[\s;&|(])gh\s+[a-z]|api\.github\.com|GITHUB_TOKEN|GH_TOKEN|github\.token",
+        RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex TokenUse();
 
     [GeneratedRegex(@"(?:^|[\s;&|(])(?:exec\s+)?(?:\./|\.\\)?build\.(?:sh|ps1)\b", RegexOptions.Multiline)]

@@ -35,7 +35,8 @@ internal sealed partial class GitHubEnvRule : IAuditRule
 
             // The written value: its expressions, and the step's env values it reads as $NAME.
             var read = Expressions.In(line).Select(expression => workflow.Tracer.OfExpression(expression, scope.Trace))
-                .Concat(VariableReference().Matches(line).Select(variable => variable.Groups[1].Value).Where(name => Child(Child(scope.Step, "env"), name) is not null)
+                .Concat(VariableReference().Matches(line).Select(variable => variable.Groups[1].Value).Where(name => Child(Child(scope.Step,
+                    "env"), name) is not null)
                     .Select(name => workflow.Tracer.OfContext("env." + name, scope.Trace)))
                 .ToList();
             var untrusted = read.Any(trace => trace.Class == TaintClass.Attacker);
@@ -48,17 +49,24 @@ internal sealed partial class GitHubEnvRule : IAuditRule
             var at = scope.Context.LineOf(run, line.Trim(), ref searchFrom);
             if (untrusted || dangerous)
             {
-                var why = untrusted ? "writes a value an outsider can choose" : $"writes in a workflow that {string.Join("/", workflow.Triggers.Select(trigger => trigger.Value).Where(value => value is "pull_request_target" or "workflow_run"))} triggers";
-                scope.Context.Error(at, AuditRules.GitHubEnv, $"{target.Groups["file"].Value} {why}: later steps can be made to run other code (LD_PRELOAD, a PATH entry)", "pass state through $GITHUB_OUTPUT, or write only literal, trusted values");
+                var triggers = string.Join("/", workflow.Triggers.Select(trigger => trigger.Value)
+                    .Where(value => value is "pull_request_target" or "workflow_run"));
+                var why = untrusted ? "writes a value an outsider can choose" : $"writes in a workflow that {triggers} triggers";
+                scope.Context.Error(at, AuditRules.GitHubEnv,
+                    $"{target.Groups["file"].Value} {why}: later steps can be made to run other code (LD_PRELOAD, a PATH entry)",
+                    "pass state through $GITHUB_OUTPUT, or write only literal, trusted values");
             }
             else
             {
-                scope.Context.Warning(at, AuditRules.GitHubEnv, $"{target.Groups["file"].Value} gets a value Harden cannot trace ({unknown!.Reason}): if an outsider can choose it, later steps can be made to run other code", "write only literal, trusted values, or pass state through $GITHUB_OUTPUT");
+                scope.Context.Warning(at, AuditRules.GitHubEnv,
+                    $"{target.Groups["file"].Value} gets a value Harden cannot trace ({unknown!.Reason}): if an outsider can choose it, later steps " +
+                        "can be made to run other code", "write only literal, trusted values, or pass state through $GITHUB_OUTPUT");
             }
         }
     }
 
-    [GeneratedRegex(@">>?\s*""?\$\{?(?:env:)?(?<file>GITHUB_ENV|GITHUB_PATH)\}?""?|(?:Out-File|Add-Content|Set-Content)[^\n]*\$env:(?<file>GITHUB_ENV|GITHUB_PATH)|tee\s+(?:-a\s+)?""?\$\{?(?<file>GITHUB_ENV|GITHUB_PATH)")]
+    [GeneratedRegex(@">>?\s*""?\$\{?(?:env:)?(?<file>GITHUB_ENV|GITHUB_PATH)\}?""?|(?:Out-File|Add-Content|Set-Content)[^\n]*\$env:(?<file>GITHUB_ENV|"
+        + @"GITHUB_PATH)|tee\s+(?:-a\s+)?""?\$\{?(?<file>GITHUB_ENV|GITHUB_PATH)")]
     private static partial Regex EnvFileWrite();
 
     // $NAME and ${NAME} in a POSIX shell, $env:NAME and ${env:NAME} in PowerShell.

@@ -13,18 +13,24 @@ internal sealed class HardenRunnerAuditRule : IAuditRule
 
     public void OnJob(JobScope job)
     {
-        if (HardenRunnerPolicy.FirstStep(job.Job) is not { HardenRunner: { } hardenRunner } || HardenRunnerPolicy.Of(hardenRunner) is not { Mode: not "block" } policy)
+        if (HardenRunnerPolicy.FirstStep(job.Job) is not { HardenRunner: { } hardenRunner }
+            || HardenRunnerPolicy.Of(hardenRunner) is not { Mode: not "block" } policy)
         {
             return;
         }
 
         if (HardenRunnerPolicy.TailnetStep(job.Job) is not null)
         {
-            job.Context.Warning(policy.Node!, AuditRules.HardenRunnerAudit, $"harden-runner egress-policy is {policy.Mode} in job {job.Name.Value}, as a tailnet job requires ({AuditRules.TailnetNeedsAudit}): its egress is recorded, not blocked", "keep audit here with disable-sudo-and-containers: true; the build's --egress=block still holds its own HTTP traffic; run jobs without a tailnet in block mode");
+            job.Context.Warning(policy.Node!, AuditRules.HardenRunnerAudit,
+                $"harden-runner egress-policy is {policy.Mode} in job {job.Name.Value}, as a tailnet job requires ({AuditRules.TailnetNeedsAudit}): its " +
+                    "egress is recorded, not blocked",
+                    "keep audit here with disable-sudo-and-containers: true; the build's --egress=block still holds its own HTTP traffic; run jobs " +
+                            "without a tailnet in block mode");
         }
         else
         {
-            job.Context.Warning(policy.Node!, AuditRules.HardenRunnerAudit, $"harden-runner egress-policy is {policy.Mode}: traffic is only recorded", "switch to egress-policy: block with the allowed-endpoints this job needs");
+            job.Context.Warning(policy.Node!, AuditRules.HardenRunnerAudit, $"harden-runner egress-policy is {policy.Mode}: traffic is only recorded",
+                "switch to egress-policy: block with the allowed-endpoints this job needs");
         }
     }
 }

@@ -9,7 +9,9 @@ internal sealed class HardenRunnerBlocksTailnetRule : IAuditRule
     public AuditRule Rule { get; } = new(
         AuditRules.HardenRunnerBlocksTailnet,
         Severity.Error,
-        "a job that joins a tailnet (uses `tailscale/github-action`, runs `tailscale up`, or runs `build.sh`/`build.ps1` with a target that reaches it: none, a variable, `Verify`, `Default`, `Summary`, `ConnectTailnet`, `HealthCheck`, `KeyCheck`, `ChatSmoke`; not with `--tailnet=off`) under harden-runner's block mode (also when `egress-policy` is omitted: block is its default)",
+        "a job that joins a tailnet (uses `tailscale/github-action`, runs `tailscale up`, or runs `build.sh`/`build.ps1` with a target that reaches it: " +
+            "none, a variable, `Verify`, `Default`, `Summary`, `ConnectTailnet`, `HealthCheck`, `KeyCheck`, `ChatSmoke`; not with `--tailnet=off`) under " +
+                "harden-runner's block mode (also when `egress-policy` is omitted: block is its default)",
         "harden-runner block mode in a job that joins a tailnet");
 
     public void OnJob(JobScope job)

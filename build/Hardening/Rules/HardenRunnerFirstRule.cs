@@ -16,7 +16,8 @@ internal sealed class HardenRunnerFirstRule : IAuditRule
     {
         if (HardenRunnerPolicy.FirstStep(job.Job) is { HasSteps: true, HardenRunner: null })
         {
-            job.Context.Error(job.Name, AuditRules.HardenRunnerFirst, $"job {job.Name.Value} does not start with {AuditRules.HardenRunnerAction}", "make step-security/harden-runner the first step, with egress-policy: block");
+            job.Context.Error(job.Name, AuditRules.HardenRunnerFirst, $"job {job.Name.Value} does not start with {AuditRules.HardenRunnerAction}",
+                "make step-security/harden-runner the first step, with egress-policy: block");
         }
     }
 }

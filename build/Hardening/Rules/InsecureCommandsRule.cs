@@ -25,7 +25,9 @@ internal sealed class InsecureCommandsRule : IAuditRule
         {
             if (name.Value == "ACTIONS_ALLOW_UNSECURE_COMMANDS" && Text(value)?.Trim().ToLowerInvariant() is not ("false" or "0" or "" or null))
             {
-                context.Error(name, AuditRules.InsecureCommands, "ACTIONS_ALLOW_UNSECURE_COMMANDS turns ::set-env and ::add-path back on: any output line can set variables or the PATH", "remove it; write to $GITHUB_ENV, $GITHUB_PATH or $GITHUB_OUTPUT instead");
+                context.Error(name, AuditRules.InsecureCommands,
+                    "ACTIONS_ALLOW_UNSECURE_COMMANDS turns ::set-env and ::add-path back on: any output line can set variables or the PATH",
+                    "remove it; write to $GITHUB_ENV, $GITHUB_PATH or $GITHUB_OUTPUT instead");
             }
         }
     }

@@ -29,7 +29,8 @@ internal sealed partial class OverprovisionedSecretsRule : IAuditRule
         {
             if (scalar.Value is { } value && ToJsonSecrets().IsMatch(value))
             {
-                context.Error(scalar, AuditRules.OverprovisionedSecrets, "toJSON(secrets) hands every secret to one place", "pass the single secret that is needed");
+                context.Error(scalar, AuditRules.OverprovisionedSecrets, "toJSON(secrets) hands every secret to one place",
+                    "pass the single secret that is needed");
             }
         }
     }

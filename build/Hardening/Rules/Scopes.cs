@@ -29,7 +29,8 @@ internal sealed class WorkflowScope
         }
 
         Tracer = new TaintTracer(root, inputTypes, isAction);
-        Jobs = isAction ? [] : Pairs(Child(root, "jobs")).Where(pair => pair.Value is YamlMappingNode).Select(pair => (pair.Key, (YamlMappingNode)pair.Value)).ToList();
+        Jobs = isAction ? [] : Pairs(Child(root,
+            "jobs")).Where(pair => pair.Value is YamlMappingNode).Select(pair => (pair.Key, (YamlMappingNode)pair.Value)).ToList();
     }
 
     public FileContext Context { get; }

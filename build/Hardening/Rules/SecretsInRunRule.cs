@@ -17,7 +17,8 @@ internal sealed class SecretsInRunRule : IAuditRule
         {
             if (pasted.ReadsSecret && !pasted.Traces.Any(pair => pair.Trace.Class != TaintClass.Fixed))
             {
-                step.Context.Warning(pasted.Line, AuditRules.SecretsInRun, $"{pasted.Expression.OneLine} pastes a secret into {pasted.Where}", "pass it through env: and use \"$NAME\" in the script");
+                step.Context.Warning(pasted.Line, AuditRules.SecretsInRun, $"{pasted.Expression.OneLine} pastes a secret into {pasted.Where}",
+                    "pass it through env: and use \"$NAME\" in the script");
             }
         }
     }

@@ -16,7 +16,8 @@ internal sealed class SecretsInheritRule : IAuditRule
     {
         if (Child(job.Job, "secrets") is YamlScalarNode { Value: "inherit" } inherit)
         {
-            job.Context.Error(inherit, AuditRules.SecretsInherit, $"job {job.Name.Value} passes every secret to the called workflow", "pass the secrets it needs by name");
+            job.Context.Error(inherit, AuditRules.SecretsInherit, $"job {job.Name.Value} passes every secret to the called workflow",
+                "pass the secrets it needs by name");
         }
     }
 }

@@ -29,11 +29,14 @@ internal sealed class UnpinnedImagesRule : IAuditRule
             var tag = lastSegment.Contains(':') ? lastSegment[(lastSegment.IndexOf(':') + 1)..] : null;
             if (tag is null or "latest")
             {
-                job.Context.Error(node, AuditRules.UnpinnedImages, $"job {job.Name.Value} runs image {image} {(tag is null ? "without a tag" : "by its latest tag")}: the registry decides what runs", "pin the image by digest: image@sha256:<digest>");
+                job.Context.Error(node, AuditRules.UnpinnedImages,
+                    $"job {job.Name.Value} runs image {image} {(tag is null ? "without a tag" : "by its latest tag")}: the registry decides what runs",
+                    "pin the image by digest: image@sha256:<digest>");
             }
             else
             {
-                job.Context.Warning(node, AuditRules.UnpinnedImages, $"job {job.Name.Value} runs image {image} by a tag, which can be moved", "pin the image by digest: image@sha256:<digest> (keep the tag in a comment)");
+                job.Context.Warning(node, AuditRules.UnpinnedImages, $"job {job.Name.Value} runs image {image} by a tag, which can be moved",
+                    "pin the image by digest: image@sha256:<digest> (keep the tag in a comment)");
             }
         }
     }

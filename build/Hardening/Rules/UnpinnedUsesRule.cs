@@ -10,15 +10,18 @@ internal sealed class UnpinnedUsesRule : IAuditRule
     public AuditRule Rule { get; } = new(
         AuditRules.UnpinnedUses,
         Severity.Error,
-        "`uses:` (steps and job-level reusable workflows) not pinned to a 40-hex commit (local `./` exempt; `docker://` needs `@sha256:`); a look-alike name is not the real action",
+        "`uses:` (steps and job-level reusable workflows) not pinned to a 40-hex commit (local `./` exempt; `docker://` needs `@sha256:`); a " +
+            "look-alike name is not the real action",
         "Action or reusable workflow not pinned to a commit");
 
     public void OnAction(WorkflowScope action)
     {
         var runs = Child(action.Root, "runs");
-        if (Text(Child(runs, "image")) is { } image && image.StartsWith("docker://", StringComparison.Ordinal) && !image.Contains("@sha256:", StringComparison.Ordinal))
+        if (Text(Child(runs, "image")) is { } image && image.StartsWith("docker://", StringComparison.Ordinal) && !image.Contains("@sha256:",
+            StringComparison.Ordinal))
         {
-            action.Context.Error(Child(runs, "image")!, AuditRules.UnpinnedUses, $"{image} is not pinned to a digest", "pin the image as docker://image@sha256:<digest>");
+            action.Context.Error(Child(runs, "image")!, AuditRules.UnpinnedUses, $"{image} is not pinned to a digest",
+                "pin the image as docker://image@sha256:<digest>");
         }
     }
 
@@ -64,7 +67,8 @@ internal sealed class UnpinnedUsesRule : IAuditRule
 
         if (at < 0 || !PinnedCommit().IsMatch(value[(at + 1)..]))
         {
-            context.Error(uses, AuditRules.UnpinnedUses, $"{value} is not pinned to a commit", "pin to the full 40-character commit and keep the version in a comment: uses: owner/action@<sha> # vX.Y.Z");
+            context.Error(uses, AuditRules.UnpinnedUses, $"{value} is not pinned to a commit",
+                "pin to the full 40-character commit and keep the version in a comment: uses: owner/action@<sha> # vX.Y.Z");
         }
     }
 }

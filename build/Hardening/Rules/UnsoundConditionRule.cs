@@ -14,7 +14,8 @@ internal sealed class UnsoundConditionRule : IAuditRule
     public AuditRule Rule { get; } = new(
         AuditRules.UnsoundCondition,
         Severity.Error,
-        "an `if:` whose `${{ … }}` does not span the whole value (text around it, or the newline a `|` block keeps): GitHub then evaluates a non-empty string, which is always true",
+        "an `if:` whose `${{ … }}` does not span the whole value (text around it, or the newline a `|` block keeps): GitHub then evaluates a non-empty " +
+            "string, which is always true",
         "Condition that is always true");
 
     public void OnJob(JobScope job) => Check(job.Context, Child(job.Job, "if"));
@@ -32,7 +33,9 @@ internal sealed class UnsoundConditionRule : IAuditRule
         var spansAll = found.Count == 1 && found[0].Index == 0 && found[0].Text.Length == text.Length;
         if (!spansAll)
         {
-            context.Error(condition, AuditRules.UnsoundCondition, "this if: mixes ${{ }} with other text, so GitHub evaluates a non-empty string: the condition is always true", "write the whole condition as one expression (if: ${{ a && b }}, or without ${{ }}), and use |- or a plain scalar, not |");
+            context.Error(condition, AuditRules.UnsoundCondition,
+                "this if: mixes ${{ }} with other text, so GitHub evaluates a non-empty string: the condition is always true",
+                "write the whole condition as one expression (if: ${{ a && b }}, or without ${{ }}), and use |- or a plain scalar, not |");
         }
     }
 }

@@ -47,6 +47,20 @@ public sealed partial class LayoutTests
     }
 
     [Test]
+    public void No_line_of_the_build_program_is_longer_than_160_characters()
+    {
+        var files = Directory.EnumerateFiles(BuildFolder, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !Path.GetRelativePath(BuildFolder, path).Replace('\\', '/').StartsWith("bin/", StringComparison.Ordinal)
+                && !Path.GetRelativePath(BuildFolder, path).Replace('\\', '/').StartsWith("obj/", StringComparison.Ordinal));
+        var tooLong = files.SelectMany(path => File.ReadLines(path).Select((line, index) => (path, line, index)))
+            .Where(entry => entry.line.Length > 160)
+            .Select(entry => $"{Path.GetRelativePath(BuildFolder, entry.path)}:{entry.index + 1} ({entry.line.Length})")
+            .ToList();
+
+        Assert.That(tooLong, Is.Empty);
+    }
+
+    [Test]
     public void The_scan_sees_a_using_a_full_name_and_a_root_type()
     {
         var roots = new HashSet<string>(["BuildContext"]);
