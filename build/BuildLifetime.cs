@@ -43,7 +43,7 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
             throw new CakeException(2,
                 $"--target={info.TargetTask.Name} with --exclusive runs no check: {info.TargetTask.Name} only gathers the checks it depends on. Fix: run " +
                     $"{CakeHost.ScriptName} --target={info.TargetTask.Name} without --exclusive, or rerun one check with --target=HealthCheck --exclusive " +
-                        $"({CakeHost.ScriptName} --tree lists them).");
+                    $"({CakeHost.ScriptName} --tree lists them).");
         }
 
         if (context.Log.Verbosity >= Cake.Core.Diagnostics.Verbosity.Diagnostic)

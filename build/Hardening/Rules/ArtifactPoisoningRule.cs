@@ -11,7 +11,7 @@ internal sealed class ArtifactPoisoningRule : IAuditRule
         Severity.Error,
         "under `workflow_run`, another run's artifact downloaded into the workspace or unpacked over it (`actions/download-artifact` with `run-id`, " +
             "`dawidd6/action-download-artifact`, a github-script or `gh`/`curl` API download, then `unzip`/`tar`) before a step that runs code from the " +
-                "workspace (a build, a script, a package install, a local action, a `require` of a workspace file); nothing when it lands under `${{ " +
+            "workspace (a build, a script, a package install, a local action, a `require` of a workspace file); nothing when it lands under `${{ " +
                     "runner.temp }}` (a download nothing runs after is dangerous-triggers')",
         "Another run's artifact unpacked over the code that runs next");
 

@@ -12,10 +12,10 @@ internal sealed partial class DangerousTriggersRule : IAuditRule
         Severity.Error,
         "`pull_request_target`, `workflow_run`, or a comment trigger (`issue_comment`, `pull_request_review_comment`, `pull_request_review`): an error when " +
             "the workflow brings in the untrusted head (`actions/checkout` of the pull request's ref or SHA, written directly or through `env:`, a step " +
-                "output, `fromJSON` or a file from an artifact; `gh pr checkout`; `git fetch … pull/N/head`; another run's artifact downloaded into the " +
+            "output, `fromJSON` or a file from an artifact; `gh pr checkout`; `git fetch … pull/N/head`; another run's artifact downloaded into the " +
                     "workspace), naming the later step that runs code from it; a warning when a checkout's ref cannot be traced; for the first two otherwise " +
                         "a warning; nothing when every step of every job is an action that never touches the head (`TriggerSafeActions`: `actions/labeler`, " +
-                            "`actions/first-interaction`, `amannn/action-semantic-pull-request`, harden-runner)",
+                        "`actions/first-interaction`, `amannn/action-semantic-pull-request`, harden-runner)",
         "Privileged trigger that can run untrusted code");
 
     /// <summary>Triggers whose runs hold secrets and a write token while acting on something an outsider wrote.</summary>

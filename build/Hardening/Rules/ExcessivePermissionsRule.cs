@@ -12,7 +12,7 @@ internal sealed partial class ExcessivePermissionsRule : IAuditRule
         Severity.Error,
         "as zizmor judges it: with no permissions anywhere, each job without its own (always a job that calls a reusable workflow; not a normal job of a " +
             "`workflow_call`-only workflow, whose caller decides); at the top, only when several jobs lean on it: `write-all`, `read-all` or a `write` (no " +
-                "top-level permissions at all is reported once per job that leans on it, not also at the top); `write-all` on a job, or at the top of a " +
+            "top-level permissions at all is reported once per job that leans on it, not also at the top); `write-all` on a job, or at the top of a " +
                     "one-job workflow (`read-all` there: a warning); a warning for each write scope a job holds that no step can use (no `git push`, `gh` or " +
                         "API call, no token passed on, no action of `TokenScopes` that needs it)",
         "Token permissions broader than the jobs need");

@@ -11,7 +11,7 @@ internal sealed class HardenRunnerBlocksTailnetRule : IAuditRule
         Severity.Error,
         "a job that joins a tailnet (uses `tailscale/github-action`, runs `tailscale up`, or runs `build.sh`/`build.ps1` with a target that reaches it: " +
             "none, a variable, `Verify`, `Default`, `Summary`, `ConnectTailnet`, `HealthCheck`, `KeyCheck`, `ChatSmoke`; not with `--tailnet=off`) under " +
-                "harden-runner's block mode (also when `egress-policy` is omitted: block is its default)",
+            "harden-runner's block mode (also when `egress-policy` is omitted: block is its default)",
         "harden-runner block mode in a job that joins a tailnet");
 
     public void OnJob(JobScope job)

@@ -10,10 +10,10 @@ internal sealed class TemplateInjectionRule : IAuditRule
         Severity.Error,
         "`${{ … }}` pasted into `run:` or into an input that runs as code (`actions/github-script` `script`, and CodeQL's code-injection models in " +
             "`build/Hardening/Data/code-injection-sinks.yml`), by the taint of its value: an outsider's (titles, bodies, branch names, `type: string` " +
-                "inputs, `github.head_ref`…) is an error; a value Harden cannot trace (an action's output, an env value set at run time, command output) a " +
+            "inputs, `github.head_ref`…) is an error; a value Harden cannot trace (an action's output, an env value set at run time, command output) a " +
                     "warning that says why; a fixed one (SHAs, numbers and ids, `author_association`, repository and owner names, outcomes, literals, " +
                         "`choice`/`boolean`/`number` inputs, true or false from a comparison, `!` or one `contains`/`startsWith`/`endsWith` call) nothing. " +
-                            "Taint is followed through `env:`, `$GITHUB_ENV` and `$GITHUB_OUTPUT` writes, `steps.*.outputs.*`, `needs.*.outputs.*`, the " +
+                        "Taint is followed through `env:`, `$GITHUB_ENV` and `$GITHUB_OUTPUT` writes, `steps.*.outputs.*`, `needs.*.outputs.*`, the " +
                                 "matrix and `format`/`join`/`toJSON`/`fromJSON` (see [Taint classes](#taint-classes))",
         "Outsider-controlled expression pasted into code");
 
