@@ -48,6 +48,7 @@ public sealed class PrePushHookTests
 
     private (int ExitCode, string Output) Push(string lines, params (string Name, string Value)[] environment)
     {
+        WarmBuild.Ensure();
         var start = new ProcessStartInfo(Repository.PathOf(".githooks/pre-push"), ["origin", "https://example.invalid/repo.git"])
         {
             WorkingDirectory = _repository,

@@ -64,6 +64,11 @@ public sealed class BuildRun
     public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null, bool warmup = false)
     {
         // repository: another copy of the repository (RepositoryCopy) whose scripts run instead of the checkout's.
+        if (repository is null)
+        {
+            WarmBuild.Ensure();
+        }
+
         var root = repository ?? Repository.Root;
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         // build.ps1 runs under the PowerShell of the repository's tool manifest, as -File from another shell.

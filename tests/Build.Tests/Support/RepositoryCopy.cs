@@ -18,6 +18,7 @@ public sealed class RepositoryCopy : IDisposable
 
     public static RepositoryCopy Create()
     {
+        WarmBuild.Ensure();
         var root = Directory.CreateTempSubdirectory("verify-repository-").FullName;
         var list = new ProcessStartInfo("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
         {

@@ -9,6 +9,7 @@ namespace Build.Tests.Unit;
 
 /// <summary>HealthProbe, ChatProbe and the failure classes in-process, against the LiteLLM stand-in.</summary>
 [TestFixture]
+[Order(1)] // in-process and among the longest: run while the other worker makes the first build
 public sealed class GatewayProbeTests
 {
     private const string Key = "sk-probe-0123456789";
