@@ -52,10 +52,10 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
             context.Log.Write(Cake.Core.Diagnostics.Verbosity.Diagnostic, Cake.Core.Diagnostics.LogLevel.Debug, "{0}", BuildInfo.CodeKind);
         }
 
-        foreach (var notice in context.Run.Settings.Notices)
+        foreach (var note in context.Run.Settings.Notes)
         {
-            context.Info(notice);
-            context.State.Facts.Notes.Add(notice);
+            context.Info(note);
+            context.State.Facts.Notes.Add(note);
         }
 
         if (context.Run.Settings.Insecure)

@@ -11,7 +11,7 @@ public static class GatewayUrlReader
     /// <summary>What OpenAI clients want as their base URL; the build adds /v1 itself.</summary>
     public const string OpenAiSuffix = "/v1";
 
-    public static (Uri? Url, string Source) Read(ISettingsSource source, bool allowHttp, List<string> problems, List<string>? notices = null)
+    public static (Uri? Url, string Source) Read(ISettingsSource source, bool allowHttp, List<string> problems, List<string>? notes = null)
     {
         string raw;
         string origin;
@@ -74,7 +74,7 @@ public static class GatewayUrlReader
         if (path.EndsWith(OpenAiSuffix, StringComparison.OrdinalIgnoreCase))
         {
             path = path[..^OpenAiSuffix.Length];
-            notices?.Add($"{origin}: the URL ends in /v1 (an OpenAI client's base URL); using the gateway's root instead, since requests add /v1 themselves");
+            notes?.Add($"{origin}: the URL ends in /v1 (an OpenAI client's base URL); using the gateway's root instead, since requests add /v1 themselves");
         }
 
         var normalised = new UriBuilder(url) { Path = path }.Uri;

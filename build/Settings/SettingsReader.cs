@@ -31,8 +31,8 @@ public static class SettingsReader
         var isGitHubActions = IsTrue(source.Environment(EnvironmentNames.GitHubActions));
         var isCi = isGitHubActions || IsTrue(source.Environment(EnvironmentNames.Ci));
         var allowHttp = SettingsCatalog.AllowHttp.Read(source, problems);
-        var notices = new List<string>();
-        var (url, urlSource) = GatewayUrlReader.Read(source, allowHttp, problems, notices);
+        var notes = new List<string>();
+        var (url, urlSource) = GatewayUrlReader.Read(source, allowHttp, problems, notes);
 
         var fallbackDeadline = isCi ? CiDeadline : LaptopDeadline;
         var settings = new VerifySettings
@@ -66,7 +66,7 @@ public static class SettingsReader
             JUnitPath = SettingsCatalog.JUnit.Read(source, problems),
             HardenAgentDirectory = SettingsCatalog.HardenAgentDir.Read(source, problems),
             Tailnet = TailnetSettingsReader.Read(source, problems),
-            Notices = notices,
+            Notes = notes,
         };
 
         return (problems.Count == 0 ? settings : null, problems);

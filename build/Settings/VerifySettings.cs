@@ -62,7 +62,7 @@ public sealed record VerifySettings
     public int KeyExpiryWarnDays { get; init; } = SettingsReader.DefaultKeyExpiryWarnDays;
 
     /// <summary>Things the settings reader changed on the user's behalf, said once at the start.</summary>
-    public IReadOnlyList<string> Notices { get; init; } = [];
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>True when --workflows was given (then the folder must exist); false for the repository's own.</summary>
     public bool WorkflowsGiven { get; init; }

@@ -57,7 +57,7 @@ public sealed class SettingsReaderTests
     {
         var settings = Valid(new TestSettings(new() { ["litellm-url"] = "https://gw.tail1.ts.net:8443/litellm/" }));
         Assert.That(settings.GatewayUrl.AbsolutePath, Is.EqualTo("/litellm"));
-        Assert.That(settings.Notices, Is.Empty);
+        Assert.That(settings.Notes, Is.Empty);
     }
 
     [TestCase("http://127.0.0.1:4000", true)]
@@ -151,8 +151,8 @@ public sealed class SettingsReaderTests
         var settings = Valid(new TestSettings(new() { ["litellm-url"] = url }));
 
         Assert.That(settings.GatewayUrl.AbsolutePath, Is.EqualTo(path));
-        Assert.That(settings.Notices, Has.One.Contain("ends in /v1"));
-        Assert.That(string.Join(' ', settings.Notices), Does.Not.Contain("gw.tail1"));
+        Assert.That(settings.Notes, Has.One.Contain("ends in /v1"));
+        Assert.That(string.Join(' ', settings.Notes), Does.Not.Contain("gw.tail1"));
     }
 
     [Test]
