@@ -29,8 +29,8 @@ public sealed class BuildLifetime(TargetSelection selection) : FrostingLifetime<
             }
 
             // A report left from an earlier run must not stay green: it is replaced by this run's, which failed on settings.
-            RunPublisher.PublishSettingsFailure(context, problems.Count, problems.Any(problem => problem.StartsWith($"--{Build.Settings.ArgumentNames.Report}",
-                StringComparison.Ordinal)));
+            var reportRefused = problems.Any(problem => problem.StartsWith($"--{Build.Settings.ArgumentNames.Report}", StringComparison.Ordinal));
+            RunPublisher.PublishSettingsFailure(context, problems.Count, reportRefused);
             throw new CakeException(2, $"{problems.Count} setting problem(s), listed above. Fix: {FailureClass.Settings.Fix}");
         }
 

@@ -69,8 +69,8 @@ public sealed class CakeHost
             return $"Error: {task} is a task, not an argument. Fix: {name} --target={task}";
         }
 
-        if (arguments.FirstOrDefault(argument => argument.Length > 2 && argument[0] == '-' && argument[1] != '-' && argument.Contains('=',
-            StringComparison.Ordinal)) is { } oneDash
+        if (arguments.FirstOrDefault(argument =>
+                argument.Length > 2 && argument[0] == '-' && argument[1] != '-' && argument.Contains('=', StringComparison.Ordinal)) is { } oneDash
             && oneDash[1..oneDash.IndexOf('=', StringComparison.Ordinal)] is var option && HostOptionNames.Contains(option))
         {
             var value = oneDash[(oneDash.IndexOf('=', StringComparison.Ordinal) + 1)..];

@@ -90,8 +90,8 @@ public static class ReleaseCaching
     {
         var at = uses.IndexOf('@');
         var name = at < 0 ? uses : uses[..at];
-        return actions.Where(action => name.Equals(action, StringComparison.OrdinalIgnoreCase) || name.StartsWith(action + "/",
-            StringComparison.OrdinalIgnoreCase))
+        return actions.Where(action => name.Equals(action, StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith(action + "/", StringComparison.OrdinalIgnoreCase))
             .MaxBy(action => action.Length);
     }
 }

@@ -53,8 +53,8 @@ internal sealed partial class TaintTracer(YamlMappingNode root, IReadOnlyDiction
 
     /// <summary>A secret, or all of them (toJSON(secrets)): pasting one leaks it, but nobody outside chooses it.</summary>
     public static bool IsSecret(string name) =>
-        Expressions.Normalise(name) is var normal && (normal.Equals("secrets", StringComparison.OrdinalIgnoreCase) || normal.StartsWith("secrets.",
-            StringComparison.OrdinalIgnoreCase));
+        Expressions.Normalise(name) is var normal
+            && (normal.Equals("secrets", StringComparison.OrdinalIgnoreCase) || normal.StartsWith("secrets.", StringComparison.OrdinalIgnoreCase));
 
     public Trace OfContext(string name, TraceScope scope, int depth = 0)
     {

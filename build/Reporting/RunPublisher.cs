@@ -44,8 +44,8 @@ public static class RunPublisher
         {
             try
             {
-                File.AppendAllText(summaryPath, redactor.Redact(SummaryTable.Markdown(context.Results, verdict, context.Facts, context.EgressPolicy,
-                    redactor)));
+                var markdown = SummaryTable.Markdown(context.Results, verdict, context.Facts, context.EgressPolicy, redactor);
+                File.AppendAllText(summaryPath, redactor.Redact(markdown));
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {

@@ -18,8 +18,8 @@ public sealed class CakeSettingsSource(ICakeArguments arguments, ICakeEnvironmen
         var count = arguments.HasArgument(name) ? arguments.GetArguments(name).Count : 0;
         var found = System.Environment.GetCommandLineArgs().Skip(1)
             .Select((argument, index) => (Argument: argument, Position: index + 1))
-            .Where(item => item.Argument.Equals($"--{name}", StringComparison.OrdinalIgnoreCase) || item.Argument.StartsWith($"--{name}=",
-                StringComparison.OrdinalIgnoreCase))
+            .Where(item => item.Argument.Equals($"--{name}", StringComparison.OrdinalIgnoreCase)
+                || item.Argument.StartsWith($"--{name}=", StringComparison.OrdinalIgnoreCase))
             .Select(item => item.Position)
             .ToList();
         return found.Count == count ? found : Enumerable.Repeat(0, count).ToList();

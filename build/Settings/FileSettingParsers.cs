@@ -54,21 +54,41 @@ public static class FileSettingParsers
         }
     }
 
-    private sealed class CertificateParser : SettingParser<X509Certificate2Collection?>
+    /// <summary>A setting that names a file to read (a regular file of at most 1 MiB): its text is the path, its value the file's content.</summary>
+    private abstract class FileContentParser<T> : SettingParser<T?>
+        where T : class
     {
         public override string Form => "=PATH";
 
         public override bool BlankIsUnset => true;
 
-        public override X509Certificate2Collection? Parse(string text, string option, out string? problem)
+        /// <summary>What to give instead, after what was wrong with the file.</summary>
+        protected abstract string Wanted { get; }
+
+        /// <summary>Whether spaces around the path are dropped (the tailnet settings trim their values).</summary>
+        protected virtual bool TrimsPath => false;
+
+        public override T? Parse(string text, string option, out string? problem)
         {
-            var (bytes, unreadable) = SettingsFile.Read(text);
+            var (bytes, unreadable) = SettingsFile.Read(TrimsPath ? text.Trim() : text);
             if (bytes is null)
             {
-                problem = $"{unreadable}; give the path of the CA certificate (PEM or DER) that signed the gateway's certificate";
+                problem = $"{unreadable}; {Wanted}";
                 return null;
             }
 
+            return ParseContent(bytes, out problem);
+        }
+
+        protected abstract T? ParseContent(byte[] bytes, out string? problem);
+    }
+
+    private sealed class CertificateParser : FileContentParser<X509Certificate2Collection>
+    {
+        protected override string Wanted => "give the path of the CA certificate (PEM or DER) that signed the gateway's certificate";
+
+        protected override X509Certificate2Collection? ParseContent(byte[] bytes, out string? problem)
+        {
             try
             {
                 var collection = new X509Certificate2Collection();
@@ -98,21 +118,14 @@ public static class FileSettingParsers
         }
     }
 
-    private sealed class RootKeyParser : SettingParser<IReadOnlyList<byte[]>?>
+    private sealed class RootKeyParser : FileContentParser<IReadOnlyList<byte[]>>
     {
-        public override string Form => "=PATH";
+        protected override string Wanted => $"give a PEM file of {PackageSignature.RootKeyType} blocks";
 
-        public override bool BlankIsUnset => true;
+        protected override bool TrimsPath => true;
 
-        public override IReadOnlyList<byte[]>? Parse(string text, string option, out string? problem)
+        protected override IReadOnlyList<byte[]>? ParseContent(byte[] bytes, out string? problem)
         {
-            var (bytes, unreadable) = SettingsFile.Read(text.Trim());
-            if (bytes is null)
-            {
-                problem = $"{unreadable}; give a PEM file of {PackageSignature.RootKeyType} blocks";
-                return null;
-            }
-
             try
             {
                 problem = null;

@@ -10,7 +10,7 @@ public class SettingEntry(string what, string source, string @default, string? o
 {
     public string What { get; } = what;
 
-    public virtual string Source { get; } = source;
+    public string Source { get; } = source;
 
     public string Default { get; } = @default;
 
@@ -39,13 +39,11 @@ public sealed class Setting<T>(
     string? source = null,
     string? problemLabel = null,
     bool secret = false)
-    : SettingEntry(what, source ?? string.Empty, @default, option, environment, secret)
+    : SettingEntry(what, source ?? Describe(option, parser, environment, note), @default, option, environment, secret)
 {
     public SettingParser<T> Parser { get; } = parser;
 
     public T Fallback { get; } = fallback;
-
-    public override string Source { get; } = source ?? Describe(option, parser, environment, note);
 
     public T Read(ISettingsSource source, List<string> problems) => Read(source, problems, Fallback);
 

@@ -46,6 +46,7 @@ public static class SettingsReader
             Insecure = SettingsCatalog.Insecure.Read(source, problems),
             AllowHttp = allowHttp,
             Deadline = SettingsCatalog.Deadline.Read(source, problems, fallbackDeadline),
+            // Its default is twice the deadline, read again here (without its problem) so problems keep the table's order.
             SweepDeadline = SettingsCatalog.SweepDeadline.Read(source, problems, SettingsCatalog.Deadline.Read(source, [], fallbackDeadline) * 2),
             ReportPath = ReadReportPath(source, problems),
             MaxTokens = SettingsCatalog.MaxTokens.Read(source, problems),

@@ -34,8 +34,9 @@ internal sealed class HostSettings : CommandSettings
         (TreeOption, settings => settings.Tree = true),
         (DescriptionOption, settings => settings.Description = true),
         (VersionOption, settings => settings.Version = true),
-    }.SelectMany(pair => Spellings(pair.Item1).Where(spelling => spelling.StartsWith("--", StringComparison.Ordinal)).Select(spelling => (Name: spelling[2..],
-        Set: pair.Item2)))
+    }.SelectMany(pair => Spellings(pair.Item1)
+            .Where(spelling => spelling.StartsWith("--", StringComparison.Ordinal))
+            .Select(spelling => (Name: spelling[2..], Set: pair.Item2)))
         .ToDictionary(pair => pair.Name, pair => pair.Set, StringComparer.Ordinal);
 
     /// <summary>The spellings of an option template: "--tree|--showtree" gives --tree and --showtree; a value placeholder is dropped.</summary>

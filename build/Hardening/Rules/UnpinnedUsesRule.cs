@@ -17,8 +17,8 @@ internal sealed class UnpinnedUsesRule : IAuditRule
     public void OnAction(WorkflowScope action)
     {
         var runs = Child(action.Root, "runs");
-        if (Text(Child(runs, "image")) is { } image && image.StartsWith("docker://", StringComparison.Ordinal) && !image.Contains("@sha256:",
-            StringComparison.Ordinal))
+        if (Text(Child(runs, "image")) is { } image && image.StartsWith("docker://", StringComparison.Ordinal)
+            && !image.Contains("@sha256:", StringComparison.Ordinal))
         {
             action.Context.Error(Child(runs, "image")!, AuditRules.UnpinnedUses, $"{image} is not pinned to a digest",
                 "pin the image as docker://image@sha256:<digest>");
