@@ -48,8 +48,9 @@ public sealed partial class BootstrapTests
         var concrete = arguments.Select(argument => argument.Replace("{port}", _gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{folder with space}", folder, StringComparison.Ordinal)).ToList();
         var environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin:" + Path.GetDirectoryName(Environment.ProcessPath) };
 
-        var sh = BuildRun.Start(concrete, environment, withReport: false);
-        var ps = BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1");
+        // The checkout's default program, as a user's first command starts it.
+        var sh = BuildRun.Start(concrete, environment, withReport: false, repository: WarmBuild.Checkout);
+        var ps = BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1", repository: WarmBuild.Checkout);
 
         Assert.That(sh.ExitCode, Is.EqualTo(exitCode), sh.ToString());
         Assert.That(ps.ExitCode, Is.EqualTo(exitCode), ps.ToString());

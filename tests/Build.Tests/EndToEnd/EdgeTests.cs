@@ -34,11 +34,11 @@ public sealed class EdgeTests : GatewayFixture
     [Test]
     public void From_a_sub_folder_Harden_audits_the_repositorys_workflows_and_the_report_lands_at_the_root()
     {
-        var misplaced = Path.Combine(Repository.Root, "build", "artifacts");
-        var report = Path.Combine(Repository.Root, "artifacts", "verify-report.json");
+        var misplaced = SharedCopy.PathOf("build/artifacts");
+        var report = SharedCopy.PathOf("artifacts/verify-report.json");
         var before = File.Exists(report) ? File.GetLastWriteTimeUtc(report) : DateTime.MinValue;
 
-        var run = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, workingDirectory: Path.Combine(Repository.Root, "build"));
+        var run = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, workingDirectory: SharedCopy.PathOf("build"));
 
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         Assert.That(run.StandardOutput, Does.Contain("2 workflow(s) audited"));

@@ -175,7 +175,7 @@ public sealed class TailnetTests : GatewayFixture
         await using var gateway = await StartGatewayAsync(new StandInOptions { Delay = TimeSpan.FromSeconds(60) });
         using var tailnet = new FakeTailnet("ok");
         var runnerTemp = Directory.CreateTempSubdirectory("runner-temp-").FullName;
-        var report = Repository.PathOf("artifacts/verify-report.json");
+        var report = SharedCopy.PathOf("artifacts/verify-report.json");
         var environment = tailnet.Environment();
         environment["TARGET"] = "Verify";
         environment["LITELLM_URL"] = TailnetUrl(gateway.Port);

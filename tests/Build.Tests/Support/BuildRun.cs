@@ -63,13 +63,8 @@ public sealed class BuildRun
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
     public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null, bool warmup = false)
     {
-        // repository: another copy of the repository (RepositoryCopy) whose scripts run instead of the checkout's.
-        if (repository is null)
-        {
-            WarmBuild.Ensure();
-        }
-
-        var root = repository ?? Repository.Root;
+        // repository: the copy whose scripts run (SharedCopy unless a test names the checkout or its own RepositoryCopy).
+        var root = repository ?? SharedCopy.Root;
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         // build.ps1 runs under the PowerShell of the repository's tool manifest, as -File from another shell.
         // command: another program that runs the build (a workflow step's shell, say), with its arguments.

@@ -4,9 +4,9 @@ namespace Build.Tests.Support;
 
 /// <summary>
 /// A copy of the repository's files (tracked and new, as git lists them) in a temporary folder, with the program
-/// the checkout's build.sh built (build/bin/cake, its stamp made newer than every input), for tests that change
-/// build inputs or rebuild the program: the checkout under test is never written, and the other end-to-end tests,
-/// which run the checkout's program in parallel, never see a rebuild.
+/// the checkout's build.sh built (build/bin/cake, its stamp made newer than every input): the SharedCopy most runs
+/// use, and one per fixture that changes build inputs or rebuilds the program, so no run sees another's rebuild and
+/// the checkout under test is never written.
 /// </summary>
 public sealed class RepositoryCopy : IDisposable
 {

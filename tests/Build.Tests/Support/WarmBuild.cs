@@ -7,15 +7,25 @@
 namespace Build.Tests.Support;
 
 /// <summary>
-/// The checkout's program, built once through ./build.sh before the first run that needs it (BuildRun on the checkout,
-/// a RepositoryCopy, the pre-push hook), so end-to-end runs started in parallel take the warm path and never build at
-/// once, and the in-process fixtures run meanwhile instead of waiting for it.
+/// The checkout's program, built once through ./build.sh before the first run that needs it: every RepositoryCopy
+/// starts from it, and the runs that start the checkout itself (the scripts as a user starts them, the pre-push
+/// hook) take the warm path and never build at once.
 /// </summary>
 public static class WarmBuild
 {
     private static readonly Lazy<BuildRun> Once = new(
         () => BuildRun.Start(["--version"], withReport: false, timeout: TimeSpan.FromMinutes(5), repository: Repository.Root),
         LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The checkout's root, its default (JIT-compiled) program built.</summary>
+    public static string Checkout
+    {
+        get
+        {
+            Ensure();
+            return Repository.Root;
+        }
+    }
 
     public static void Ensure()
     {

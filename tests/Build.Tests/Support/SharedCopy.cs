@@ -1,0 +1,53 @@
+namespace Build.Tests.Support;
+
+/// <summary>
+/// The repository copy that end-to-end runs share unless they name another: a RepositoryCopy whose opt-in ReadyToRun
+/// copy (VERIFY_READY_TO_RUN=1) its own ./build.sh makes once, before the first run. The suite starts the program
+/// about 200 times on a CPU-bound 2-core machine, and the precompiled copy costs about a quarter less CPU per start
+/// (docs/performance.md); the publish itself is the one ReadyToRunTests checks. The default, JIT-compiled program
+/// runs where starting it is what a test is about: the checkout (both scripts, the pre-push hook), the rebuild cases
+/// and ReadyToRunTests' default case. Removed when the suite ends (<see cref="SuiteCleanup"/>), so the checkout's
+/// build/ holds only the default program.
+/// </summary>
+public static class SharedCopy
+{
+    private static readonly Lazy<Made> Once = new(Make, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string Root => Once.Value.Copy.Root;
+
+    /// <summary>The run that made the ReadyToRun copy (a Harden run at diagnostic verbosity), for ReadyToRunTests.</summary>
+    public static BuildRun Publish => Once.Value.Publish;
+
+    /// <summary>The stamp of the build the copy belongs to (build/bin/cake/.built).</summary>
+    public static string StampId => Once.Value.StampId;
+
+    /// <summary>build/packages.lock.json as it was before the publish.</summary>
+    public static string LockFileBefore => Once.Value.LockFileBefore;
+
+    public static string PathOf(string relative) => Path.Combine(Root, relative);
+
+    internal static void Remove()
+    {
+        if (Once.IsValueCreated)
+        {
+            Once.Value.Copy.Dispose();
+        }
+    }
+
+    private static Made Make()
+    {
+        var copy = RepositoryCopy.Create();
+        var stamp = File.ReadAllText(copy.PathOf("build/bin/cake/.built")).Trim();
+        var lockFile = File.ReadAllText(copy.PathOf("build/packages.lock.json"));
+        var publish = BuildRun.Start(
+            ["--target=Harden", "--exclusive", "--verbosity=diagnostic"],
+            new Dictionary<string, string> { ["VERIFY_READY_TO_RUN"] = "1", ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty },
+            withReport: false,
+            timeout: TimeSpan.FromMinutes(16),
+            repository: copy.Root);
+        Assert.That(publish.ExitCode, Is.EqualTo(0), "the run that publishes the ReadyToRun copy failed:\n" + publish);
+        return new Made(copy, publish, stamp, lockFile);
+    }
+
+    private sealed record Made(RepositoryCopy Copy, BuildRun Publish, string StampId, string LockFileBefore);
+}
