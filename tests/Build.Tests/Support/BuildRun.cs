@@ -23,6 +23,13 @@ public sealed class BuildRun
         return File.Exists(dll) ? dll : "pwsh";
     });
 
+    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status).</summary>
+    private static readonly Lazy<bool> HostIgnoresInterrupt = new(() =>
+    {
+        var mask = File.ReadLines("/proc/self/status").FirstOrDefault(line => line.StartsWith("SigIgn:", StringComparison.Ordinal))?["SigIgn:".Length..].Trim();
+        return mask is not null && (Convert.ToUInt64(mask, 16) & 0x2) != 0;
+    });
+
     private static readonly Lazy<Json.Schema.JsonSchema> ReportSchema = new(() => Json.Schema.JsonSchema.FromText(File.ReadAllText(Repository.PathOf("docs/report.schema.json"))));
 
     public required int ExitCode { get; init; }
@@ -124,7 +131,18 @@ public sealed class BuildRun
             start.Environment[name] = value;
         }
 
+        if (HostIgnoresInterrupt.Value)
+        {
+            // Started with SIGINT ignored (a background job of a non-interactive shell), the test host would pass that on
+            // and the program, like a shell, would keep it: Ctrl-C cases would wait for the deadline. Every run starts
+            // with SIGINT at its default, as from a terminal or the Actions runner (coreutils' env, which then execs it).
+            start.ArgumentList.Insert(0, start.FileName);
+            start.ArgumentList.Insert(0, "--default-signal=INT");
+            start.FileName = "env";
+        }
+
         using var process = Process.Start(start)!;
+        var signalMasks = string.Empty;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (interruptWhen is not null)
@@ -138,6 +156,7 @@ public sealed class BuildRun
             if (!process.HasExited)
             {
                 // build.sh execs the build program, so the signal (INT is Ctrl-C) reaches the program itself.
+                signalMasks = ReadSignalMasks(process.Id);
                 using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
                 kill.WaitForExit();
             }
@@ -147,7 +166,8 @@ public sealed class BuildRun
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit(TimeSpan.FromSeconds(10));
-            throw new AssertionException($"{script} did not finish in time\n--- stdout\n{(stdout.Wait(TimeSpan.FromSeconds(5)) ? stdout.Result : "?")}\n--- stderr\n{(stderr.Wait(TimeSpan.FromSeconds(5)) ? stderr.Result : "?")}");
+            throw new AssertionException($"{script} did not finish in time\n--- stdout\n{(stdout.Wait(TimeSpan.FromSeconds(5)) ? stdout.Result : "?")}\n--- stderr\n{(stderr.Wait(TimeSpan.FromSeconds(5)) ? stderr.Result : "?")}" +
+                (signalMasks.Length > 0 ? $"\n--- signal masks when signalled\n{signalMasks}" : string.Empty));
         }
 
         var run = new BuildRun
@@ -156,6 +176,7 @@ public sealed class BuildRun
             StandardOutput = stdout.Result,
             StandardError = stderr.Result,
             WorkDirectory = work,
+            SignalMasks = signalMasks,
         };
         run.AssertOutputsAgree();
         return run;
@@ -197,5 +218,28 @@ public sealed class BuildRun
         }
     }
 
-    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
+    /// <summary>
+    /// Which signals the process ignored and caught when the test signalled it (SigIgn/SigCgt of /proc/PID/status), and
+    /// the test host's own: a process started with SIGINT ignored (a background job of a non-interactive shell) keeps
+    /// it ignored, .NET included, and a Ctrl-C case would then wait for the deadline instead of failing plainly.
+    /// </summary>
+    public string SignalMasks { get; init; } = string.Empty;
+
+    private static string ReadSignalMasks(int pid)
+    {
+        static string Masks(string status) =>
+            string.Join(' ', File.ReadLines(status).Where(line => line.StartsWith("SigIgn:", StringComparison.Ordinal) || line.StartsWith("SigCgt:", StringComparison.Ordinal))
+                .Select(line => line.Replace('\t', ' ')));
+        try
+        {
+            return $"process: {Masks($"/proc/{pid}/status")}; test host: {Masks("/proc/self/status")}";
+        }
+        catch (IOException)
+        {
+            return "process: gone";
+        }
+    }
+
+    public override string ToString() =>
+        $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}" + (SignalMasks.Length > 0 ? $"\n--- signal masks when signalled\n{SignalMasks}" : string.Empty);
 }
