@@ -11,28 +11,32 @@ namespace Build.Tests.Support;
 /// </summary>
 public static class SharedCopy
 {
-    private static readonly Lazy<Made> Once = new(Make, LazyThreadSafetyMode.ExecutionAndPublication);
+    // Replaced when the suite ends: a test host that runs the suite again (Stryker's does) makes a new copy.
+    private static Lazy<Made> _once = NewOnce();
 
-    public static string Root => Once.Value.Copy.Root;
+    public static string Root => _once.Value.Copy.Root;
 
     /// <summary>The run that made the ReadyToRun copy (a Harden run at diagnostic verbosity), for ReadyToRunTests.</summary>
-    public static BuildRun Publish => Once.Value.Publish;
+    public static BuildRun Publish => _once.Value.Publish;
 
     /// <summary>The stamp of the build the copy belongs to (build/bin/cake/.built).</summary>
-    public static string StampId => Once.Value.StampId;
+    public static string StampId => _once.Value.StampId;
 
     /// <summary>build/packages.lock.json as it was before the publish.</summary>
-    public static string LockFileBefore => Once.Value.LockFileBefore;
+    public static string LockFileBefore => _once.Value.LockFileBefore;
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
     internal static void Remove()
     {
-        if (Once.IsValueCreated)
+        var made = Interlocked.Exchange(ref _once, NewOnce());
+        if (made.IsValueCreated)
         {
-            Once.Value.Copy.Dispose();
+            made.Value.Copy.Dispose();
         }
     }
+
+    private static Lazy<Made> NewOnce() => new(Make, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static Made Make()
     {
