@@ -23,7 +23,7 @@ public sealed class BuildRun
         return File.Exists(dll) ? dll : "pwsh";
     });
 
-    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status).</summary>
+    /// <summary>Whether this process ignores SIGINT (signal 2: mask 0x2 of SigIgn in /proc/self/status).</summary>
     private static readonly Lazy<bool> HostIgnoresInterrupt = new(() =>
     {
         var mask = File.ReadLines("/proc/self/status").FirstOrDefault(line => line.StartsWith("SigIgn:", StringComparison.Ordinal))?["SigIgn:".Length..].Trim();
