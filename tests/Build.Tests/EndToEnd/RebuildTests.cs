@@ -138,7 +138,7 @@ public sealed class ReadyToRunTests : RebuildFixture
         Assert.That(plain.StandardOutput, Does.Contain("build program: JIT-compiled (cake/Build.dll)"));
         Assert.That(Directory.GetDirectories(Copy.PathOf("build/bin"), "r2r-*"), Is.Empty);
         Assert.That(SizeOf(Copy.PathOf("build")), Is.LessThan(40L * 1024 * 1024), "build/ after the default build");
-        Assert.That(System.Diagnostics.Process.GetProcesses().Where(process => SafeCommandLine(process).Contains("ReadyToRunStamp", StringComparison.Ordinal) && SafeCommandLine(process).Contains(Copy.Root, StringComparison.Ordinal)), Is.Empty, "a publish was left running");
+        Assert.That(System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains("ReadyToRunStamp", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)), Is.Empty, "a publish was left running");
 
         // A publish that failed for this build is not tried again on every run.
         var failed = Copy.PathOf($"build/obj/r2r/failed-{id}");

@@ -142,7 +142,6 @@ public sealed class BuildRun
         }
 
         using var process = Process.Start(start)!;
-        var signalMasks = string.Empty;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (interruptWhen is not null)
@@ -156,7 +155,6 @@ public sealed class BuildRun
             if (!process.HasExited)
             {
                 // build.sh execs the build program, so the signal (INT is Ctrl-C) reaches the program itself.
-                signalMasks = ReadSignalMasks(process.Id);
                 using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
                 kill.WaitForExit();
             }
@@ -166,8 +164,7 @@ public sealed class BuildRun
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit(TimeSpan.FromSeconds(10));
-            throw new AssertionException($"{script} did not finish in time\n--- stdout\n{(stdout.Wait(TimeSpan.FromSeconds(5)) ? stdout.Result : "?")}\n--- stderr\n{(stderr.Wait(TimeSpan.FromSeconds(5)) ? stderr.Result : "?")}" +
-                (signalMasks.Length > 0 ? $"\n--- signal masks when signalled\n{signalMasks}" : string.Empty));
+            throw new AssertionException($"{script} did not finish in time\n--- stdout\n{(stdout.Wait(TimeSpan.FromSeconds(5)) ? stdout.Result : "?")}\n--- stderr\n{(stderr.Wait(TimeSpan.FromSeconds(5)) ? stderr.Result : "?")}");
         }
 
         var run = new BuildRun
@@ -176,7 +173,6 @@ public sealed class BuildRun
             StandardOutput = stdout.Result,
             StandardError = stderr.Result,
             WorkDirectory = work,
-            SignalMasks = signalMasks,
         };
         run.AssertOutputsAgree();
         return run;
@@ -218,28 +214,5 @@ public sealed class BuildRun
         }
     }
 
-    /// <summary>
-    /// Which signals the process ignored and caught when the test signalled it (SigIgn/SigCgt of /proc/PID/status), and
-    /// the test host's own: a process started with SIGINT ignored (a background job of a non-interactive shell) keeps
-    /// it ignored, .NET included, and a Ctrl-C case would then wait for the deadline instead of failing plainly.
-    /// </summary>
-    public string SignalMasks { get; init; } = string.Empty;
-
-    private static string ReadSignalMasks(int pid)
-    {
-        static string Masks(string status) =>
-            string.Join(' ', File.ReadLines(status).Where(line => line.StartsWith("SigIgn:", StringComparison.Ordinal) || line.StartsWith("SigCgt:", StringComparison.Ordinal))
-                .Select(line => line.Replace('\t', ' ')));
-        try
-        {
-            return $"process: {Masks($"/proc/{pid}/status")}; test host: {Masks("/proc/self/status")}";
-        }
-        catch (IOException)
-        {
-            return "process: gone";
-        }
-    }
-
-    public override string ToString() =>
-        $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}" + (SignalMasks.Length > 0 ? $"\n--- signal masks when signalled\n{SignalMasks}" : string.Empty);
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
 }
