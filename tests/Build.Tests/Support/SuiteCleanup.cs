@@ -1,9 +1,16 @@
 using Build.Tests.Support;
 
-/// <summary>Outside every namespace: NUnit runs its teardown once, after the last fixture of the assembly.</summary>
+/// <summary>Outside every namespace: NUnit runs these once, before the first fixture of the assembly and after the last.</summary>
 [SetUpFixture]
 public sealed class SuiteCleanup
 {
+    [OneTimeSetUp]
+    public void UseTempFolderOfItsOwn() => SuiteTemp.Open();
+
     [OneTimeTearDown]
-    public void RemoveSharedCopy() => SharedCopy.Remove();
+    public void RemoveWhatTheSuiteMade()
+    {
+        SharedCopy.Remove();
+        SuiteTemp.Close();
+    }
 }

@@ -1,0 +1,56 @@
+namespace Build.Tests.Support;
+
+/// <summary>
+/// One temp folder for the whole suite: TMPDIR points there while it runs, so the work folders of about 200 runs, the
+/// fixtures' folders and whatever the processes the suite starts put in the temp folder (the .NET runtime's diagnostic
+/// pipes of a stand-in killed at teardown, say) land in it, and it is removed when the suite ends. A run of the suite
+/// leaves nothing in /tmp.
+/// </summary>
+public static class SuiteTemp
+{
+    private const string Variable = "TMPDIR";
+
+    private static string? _outer;
+    private static string? _root;
+
+    public static void Open()
+    {
+        _outer = Environment.GetEnvironmentVariable(Variable);
+        _root = Directory.CreateTempSubdirectory("build-tests-").FullName;
+        Environment.SetEnvironmentVariable(Variable, _root);
+    }
+
+    public static void Close()
+    {
+        Environment.SetEnvironmentVariable(Variable, _outer);
+        try
+        {
+            if (_root is not null && Directory.Exists(_root))
+            {
+                Remove(new DirectoryInfo(_root));
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Every test has passed or failed by now: a folder that cannot go is worth a line, not a failed run.
+            TestContext.Progress.WriteLine($"The suite's temp folder {_root} was not removed: {exception.Message}");
+        }
+
+        _root = null;
+    }
+
+    private static void Remove(DirectoryInfo folder)
+    {
+        // A test may have taken a folder's permissions away to make the program fail; give them back first.
+        folder.UnixFileMode |= UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        foreach (var child in folder.EnumerateDirectories())
+        {
+            if (child.LinkTarget is null)
+            {
+                Remove(child);
+            }
+        }
+
+        folder.Delete(recursive: true);
+    }
+}
