@@ -8,7 +8,7 @@ namespace Build.Tests.Unit;
 
 /// <summary>The gateway code in-process, against a hostile gateway that sends what LiteLLM never would.</summary>
 [TestFixture]
-[Order(1)] // in-process and among the longest: run while the other worker makes the first build
+[Order(1)] // among the longest in-process fixtures, mostly waiting: first of them, beside the last end-to-end runs
 public sealed class GatewayEdgeTests
 {
     private const string Key = "sk-edge-0123456789abcdef";

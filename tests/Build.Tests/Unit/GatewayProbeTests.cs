@@ -9,7 +9,7 @@ namespace Build.Tests.Unit;
 
 /// <summary>HealthProbe, ChatProbe and the failure classes in-process, against the LiteLLM stand-in.</summary>
 [TestFixture]
-[Order(1)] // in-process and among the longest: run while the other worker makes the first build
+[Order(1)] // among the longest in-process fixtures, mostly waiting: first of them, beside the last end-to-end runs
 public sealed class GatewayProbeTests
 {
     private const string Key = "sk-probe-0123456789";
