@@ -4,11 +4,14 @@ namespace Build.Tests.Support;
 /// One temp folder for the whole suite: TMPDIR points there while it runs, so the work folders of about 200 runs, the
 /// fixtures' folders and whatever the processes the suite starts put in the temp folder (the .NET runtime's diagnostic
 /// pipes of a stand-in killed at teardown, say) land in it, and it is removed when the suite ends. A run of the suite
-/// leaves nothing in /tmp.
+/// leaves nothing in /tmp; the folder of a test host that ended without the suite's teardown goes with the next run.
 /// </summary>
 public static class SuiteTemp
 {
     private const string Variable = "TMPDIR";
+
+    // build-tests-PID-XXXXXX: the test host that made it.
+    private const string Prefix = "build-tests-";
 
     private static string? _outer;
     private static string? _root;
@@ -16,7 +19,8 @@ public static class SuiteTemp
     public static void Open()
     {
         _outer = Environment.GetEnvironmentVariable(Variable);
-        _root = Directory.CreateTempSubdirectory("build-tests-").FullName;
+        RemoveStale();
+        _root = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
         Environment.SetEnvironmentVariable(Variable, _root);
     }
 
@@ -37,6 +41,43 @@ public static class SuiteTemp
         }
 
         _root = null;
+    }
+
+    /// <summary>
+    /// The folders of test hosts that ended without the suite's teardown (Stryker's, or one killed): removed once no
+    /// process has their number.
+    /// </summary>
+    private static void RemoveStale()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder)[Prefix.Length..].Split('-')[0], out var pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Remove(new DirectoryInfo(folder));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or going away under a second suite's sweep: not this suite's to remove.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void Remove(DirectoryInfo folder)
