@@ -6,7 +6,7 @@ namespace Build.Tests.Support;
 /// about 200 times on a CPU-bound 2-core machine, and the precompiled copy costs about a quarter less CPU per start
 /// (docs/performance.md); the publish itself is the one ReadyToRunTests checks. The default, JIT-compiled program
 /// runs where starting it is what a test is about: the checkout (both scripts, the pre-push hook), the rebuild cases
-/// and ReadyToRunTests' default case. Removed when the suite ends (<see cref="SuiteCleanup"/>), so the checkout's
+/// and ReadyToRunTests' default case. Removed when the suite ends (<see cref="SuiteLifetime"/>), so the checkout's
 /// build/ holds only the default program.
 /// </summary>
 public static class SharedCopy

@@ -31,7 +31,7 @@ public static class SuiteTemp
         {
             if (_root is not null && Directory.Exists(_root))
             {
-                Remove(new DirectoryInfo(_root));
+                Directory.Delete(_root, recursive: true);
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -58,7 +58,7 @@ public static class SuiteTemp
 
             try
             {
-                Remove(new DirectoryInfo(folder));
+                Directory.Delete(folder, recursive: true);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -78,20 +78,5 @@ public static class SuiteTemp
         {
             return false;
         }
-    }
-
-    private static void Remove(DirectoryInfo folder)
-    {
-        // A test may have taken a folder's permissions away to make the program fail; give them back first.
-        folder.UnixFileMode |= UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        foreach (var child in folder.EnumerateDirectories())
-        {
-            if (child.LinkTarget is null)
-            {
-                Remove(child);
-            }
-        }
-
-        folder.Delete(recursive: true);
     }
 }

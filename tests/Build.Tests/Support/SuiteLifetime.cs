@@ -2,7 +2,7 @@ using Build.Tests.Support;
 
 /// <summary>Outside every namespace: NUnit runs these once, before the first fixture of the assembly and after the last.</summary>
 [SetUpFixture]
-public sealed class SuiteCleanup
+public sealed class SuiteLifetime
 {
     [OneTimeSetUp]
     public void UseTempFolderOfItsOwn() => SuiteTemp.Open();
