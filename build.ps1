@@ -70,6 +70,27 @@ function Test-Changed {
     return $false
 }
 
+# As in build.sh, the SDK's build and publish run with a temp folder of their own, removed when they end (Ctrl-C
+# included): the SDK leaves two empty folders in the temp folder after each (dotnet/sdk#35353, open).
+function Invoke-WithOwnTemp([scriptblock]$command) {
+    $temp = [IO.Directory]::CreateTempSubdirectory().FullName
+    $saved = $env:TMPDIR, $env:TMP, $env:TEMP
+    try {
+        $env:TMPDIR = $env:TMP = $env:TEMP = $temp
+        & $command
+    } finally {
+        $env:TMPDIR, $env:TMP, $env:TEMP = $saved
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $temp
+    }
+}
+
+# Ctrl-C reaches this script as well as the command it runs: PowerShell then stops the script, running only its finally
+# blocks (not catch), and a script stopped so exits 0. Those blocks end it with build.sh's line and exit code instead.
+function Stop-OnInterrupt([string]$message) {
+    [Console]::Error.WriteLine($message)
+    exit 130
+}
+
 # ReadyToRun, opt-in as in build.sh (VERIFY_READY_TO_RUN=1): a foreground publish of the precompiled program
 # (framework-dependent) into build/bin/r2r-<stamp id>/ (from a fresh build/obj/r2r/), on the first run with it
 # turned on after a build (a failed attempt is not repeated for that build); Ctrl-C stops it. Never in CI.
@@ -81,9 +102,24 @@ function Start-ReadyToRun([string]$id) {
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
     New-Item -ItemType Directory -Force -Path $work | Out-Null
     $target = Join-Path $root "build/bin/r2r-$id"
-    & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
-        -p:PublishReadyToRun=true -p:RunAnalyzers=false "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
-        "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
+    $interrupted = $true
+    try {
+        Invoke-WithOwnTemp {
+            & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
+                -p:PublishReadyToRun=true -p:RunAnalyzers=false "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
+                "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
+        }
+        $interrupted = $false
+    } catch {
+        $interrupted = $false
+        throw
+    } finally {
+        # Ctrl-C stops the script as well as the publish (see Stop-OnInterrupt); not a failed publish, tried again next run.
+        if ($interrupted) {
+            Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
+            Stop-OnInterrupt 'Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.ps1 again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it.'
+        }
+    }
     if ($LASTEXITCODE -ne 0) {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
         New-Item -ItemType File -Force -Path (Join-Path $work "failed-$id") | Out-Null
@@ -96,9 +132,19 @@ function Start-ReadyToRun([string]$id) {
 
 if (Test-Changed) {
     [Console]::Error.WriteLine('Building the build program (build/)...')
-    Remove-Item $stamp -ErrorAction SilentlyContinue
+    # -Force: PowerShell treats a name that starts with a dot as hidden on Unix and leaves it without.
+    Remove-Item -Force $stamp -ErrorAction SilentlyContinue
     # No code analysis here (as in build.sh): the analyzers run in the test build (CI).
-    $log = & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false 2>&1
+    $interrupted = $true
+    try {
+        $log = Invoke-WithOwnTemp { & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false 2>&1 }
+        $interrupted = $false
+    } catch {
+        $interrupted = $false
+        throw
+    } finally {
+        if ($interrupted) { Stop-OnInterrupt 'Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.ps1 again.' }
+    }
     if ($LASTEXITCODE -ne 0) {
         $log | Where-Object { "$_" -match 'error|Error' } | Sort-Object -Unique | ForEach-Object { [Console]::Error.WriteLine("$_") }
         [Console]::Error.WriteLine('Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.ps1 again.')
@@ -121,5 +167,10 @@ if ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
     }
 }
 
-& dotnet $dll @arguments
-exit $LASTEXITCODE
+# The program's exit code, Ctrl-C included: the program ends the run itself (logout, report), and the script, stopped
+# meanwhile, still exits with its code.
+try {
+    & dotnet $dll @arguments
+} finally {
+    exit $LASTEXITCODE
+}

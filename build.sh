@@ -61,6 +61,18 @@ dotnet_root() {
   printf '%s\n' "${DOTNET_ROOT:-${path%/*}}"
 }
 
+# The SDK leaves two empty folders in the temp folder after every build or publish (dotnet/sdk#35353, open): each
+# runs with a temp folder of its own (TMPDIR), removed when it ends, Ctrl-C included (bash runs the EXIT trap then).
+with_own_temp() {
+  local status=0
+  sdk_temp="$(mktemp -d)"
+  trap 'rm -rf "$sdk_temp"' EXIT
+  TMPDIR="$sdk_temp" "$@" || status=$?
+  rm -rf "$sdk_temp"
+  trap - EXIT
+  return "$status"
+}
+
 # ReadyToRun, opt-in (VERIFY_READY_TO_RUN=1; see docs/performance.md): on the first run with it turned on after a
 # build (a failed attempt is not repeated for that build), in the foreground so Ctrl-C stops it and nothing keeps running after the command returns, `dotnet publish` (at most 15 min)
 # precompiles the program and its libraries (framework-dependent: the machine's .NET runs it) into
@@ -70,16 +82,33 @@ dotnet_root() {
 # packages.lock.json is never rewritten.
 ready_to_run() {
   [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-0}" != "1" ]] && return 0
-  local id="$1" target="$root/build/bin/r2r-$1" limit=()
+  local id="$1" target="$root/build/bin/r2r-$1" limit=() interrupted=0
   [[ -f "$root/build/obj/r2r/failed-$id" ]] && return 0
-  command -v timeout >/dev/null 2>&1 && limit=(timeout 900)
+  # GNU timeout moves itself and the command to a process group of their own, out of reach of the terminal's Ctrl-C,
+  # unless --foreground (coreutils src/timeout.c); BusyBox's has no such option and leaves the command in ours.
+  if command -v timeout >/dev/null 2>&1; then
+    if timeout --foreground 1 true 2>/dev/null; then limit=(timeout --foreground 900); else limit=(timeout 900); fi
+  fi
   echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 20 seconds, once per change to build/; Ctrl-C stops it." >&2
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
-  ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
+  trap 'interrupted=1' INT TERM
+  if ! with_own_temp ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
     -p:PublishReadyToRun=true -p:RunAnalyzers=false -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
     -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:BaseOutputPath="$root/build/obj/r2r/bin/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
-    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || { rm -rf "$target"; : >"$root/build/obj/r2r/failed-$id"; echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2; return 0; }
+    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null; then
+    rm -rf "$target"
+    if [[ $interrupted == 1 ]]; then
+      # Not a failed publish: the next run with VERIFY_READY_TO_RUN=1 tries again.
+      echo "Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.sh again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it." >&2
+      exit 130
+    fi
+    trap - INT TERM
+    : >"$root/build/obj/r2r/failed-$id"
+    echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2
+    return 0
+  fi
+  trap - INT TERM
   # The intermediate and build files (about 60 MB) serve no later run: the next publish starts afresh.
   find "$root/build/obj/r2r" -mindepth 1 -maxdepth 1 ! -name publish.log -exec rm -rf {} +
 }
@@ -92,7 +121,7 @@ if changed; then
   trap 'interrupted=1' INT TERM
   # No code analysis here: this build only makes the program run (its output is hidden unless it fails); the
   # analyzers run in the test build (CI), where a style warning belongs, and cost about 2.5 CPU-seconds per compile.
-  if ! dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false >"$log" 2>&1; then
+  if ! with_own_temp dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false >"$log" 2>&1; then
     if [[ $interrupted == 1 ]]; then
       rm -f "$log"
       echo "Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.sh again." >&2

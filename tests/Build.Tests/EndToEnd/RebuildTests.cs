@@ -35,6 +35,11 @@ public abstract class RebuildFixture
         }
     }
 
+    /// <summary>An empty temp folder for one run (its TMPDIR), to see what the run leaves there.</summary>
+    protected static string UserTemp() => Directory.CreateTempSubdirectory("user-temp-").FullName;
+
+    protected static IEnumerable<string> LeftIn(string folder) => Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)!;
+
     protected static long SizeOf(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
 }
@@ -52,20 +57,26 @@ public sealed class StampTests : RebuildFixture
     public void One_stamp_serves_both_scripts_and_the_first_build_is_quiet_from_either()
     {
         // An input changes: the next run from either script builds once, saying only that it does.
+        // The SDK leaves two empty folders in the temp folder after every build (dotnet/sdk#35353); neither script
+        // leaves them in the user's.
         File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
-        var first = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1", repository: Copy.Root);
+        var firstTemp = UserTemp();
+        var first = BuildRun.Start(["--target=Harden", "--exclusive"], new Dictionary<string, string> { ["TMPDIR"] = firstTemp }, withReport: false, script: "build.ps1", repository: Copy.Root);
         var second = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: Copy.Root);
 
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
         Assert.That(first.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
         Assert.That(first.Output, Does.Not.Contain("MSBuild").And.Not.Contain("Determining projects").And.Not.Contain("->"));
         Assert.That(second.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
+        Assert.That(LeftIn(firstTemp), Is.Empty, "build.ps1's build left these in the temp folder");
 
         // Any input counts, not only code: the lock file this time (MSBuild then has nothing to compile, build.sh still builds).
         File.SetLastWriteTimeUtc(Copy.PathOf("build/packages.lock.json"), DateTime.UtcNow);
-        var third = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: Copy.Root);
+        var thirdTemp = UserTemp();
+        var third = BuildRun.Start(["--target=Harden", "--exclusive"], new Dictionary<string, string> { ["TMPDIR"] = thirdTemp }, withReport: false, repository: Copy.Root);
         var fourth = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, script: "build.ps1", repository: Copy.Root);
         Assert.That(third.StandardError.Trim(), Is.EqualTo("Building the build program (build/)..."));
+        Assert.That(LeftIn(thirdTemp), Is.Empty, "build.sh's build left these in the temp folder");
         Assert.That(fourth.StandardError, Does.Not.Contain("Building the build program"), "switching scripts rebuilt");
     }
 
@@ -116,6 +127,33 @@ public sealed class StampTests : RebuildFixture
         Assert.That(BuildRun.Start(["--version"], withReport: false, script: "build.ps1", repository: Copy.Root).StandardError, Does.Not.Contain("Building"));
         Directory.Delete(fake, recursive: true);
     }
+
+    [Test]
+    [Order(3)]
+    public void Ctrl_C_in_the_terminal_during_a_build_says_so_and_leaves_no_stamp()
+    {
+        foreach (var script in new[] { "build.sh", "build.ps1" })
+        {
+            File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
+            var temp = UserTemp();
+            DateTime? building = null;
+            bool Underway()
+            {
+                building ??= System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Any(line => line.Contains("build/Build.csproj", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)) ? DateTime.UtcNow : null;
+                return DateTime.UtcNow - building > TimeSpan.FromSeconds(1);
+            }
+
+            var run = BuildRun.Start(["--version"], new Dictionary<string, string> { ["TMPDIR"] = temp }, withReport: false, interruptWhen: Underway, script: script, repository: Copy.Root, asTerminal: true);
+
+            Assert.That(building, Is.Not.Null, $"{script}: the build never started:\n{run}");
+            Assert.That(run.ExitCode, Is.EqualTo(130), run.ToString());
+            Assert.That(run.StandardError, Does.Contain($"Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./{script} again.").And.Not.Contain("did not compile"));
+            Assert.That(File.Exists(Copy.PathOf("build/bin/cake/.built")), Is.False, $"{script}: an interrupted build left the stamp, so the next run would not build");
+            Assert.That(LeftIn(temp), Is.Empty, $"{script}: the build left these in the temp folder");
+        }
+
+        Assert.That(System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains("build/Build.csproj", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)), Is.Empty, "a build kept running");
+    }
 }
 
 /// <summary>
@@ -150,6 +188,45 @@ public sealed class ReadyToRunTests : RebuildFixture
         Assert.That(Directory.GetDirectories(Copy.PathOf("build/bin"), "r2r-*"), Is.Empty);
     }
 
+    [TestCase("build.sh")]
+    [TestCase("build.ps1")]
+    public void Ctrl_C_in_the_terminal_stops_the_publish_and_the_next_run_tries_again(string script)
+    {
+        var id = File.ReadAllText(Copy.PathOf("build/bin/cake/.built")).Trim();
+        var failed = Copy.PathOf($"build/obj/r2r/failed-{id}");
+        if (File.Exists(failed))
+        {
+            File.Delete(failed);
+        }
+
+        var temp = UserTemp();
+        DateTime? publishing = null;
+        bool Underway()
+        {
+            publishing ??= System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Any(line => line.Contains("ReadyToRunStamp", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)) ? DateTime.UtcNow : null;
+            return DateTime.UtcNow - publishing > TimeSpan.FromSeconds(1);
+        }
+
+        var run = BuildRun.Start(
+            ["--version"],
+            new Dictionary<string, string> { ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty, ["VERIFY_READY_TO_RUN"] = "1", ["TMPDIR"] = temp },
+            withReport: false,
+            timeout: TimeSpan.FromMinutes(5),
+            interruptWhen: Underway,
+            script: script,
+            repository: Copy.Root,
+            asTerminal: true);
+
+        Assert.That(publishing, Is.Not.Null, "the publish never started:\n" + run);
+        Assert.That(run.ExitCode, Is.EqualTo(130), run.ToString());
+        Assert.That(run.StandardError, Does.Contain("Interrupted: the ReadyToRun copy was not made").And.Contain($"Fix: run ./{script} again"));
+        Assert.That(run.StandardOutput, Does.Not.Contain("Build 0.1.0"), "the program ran after Ctrl-C");
+        Assert.That(System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains("ReadyToRunStamp", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)), Is.Empty, "the publish kept running");
+        Assert.That(Directory.GetDirectories(Copy.PathOf("build/bin"), "r2r-*"), Is.Empty);
+        Assert.That(File.Exists(failed), Is.False, "an interrupted publish is not a failed one: the next run tries again");
+        Assert.That(LeftIn(temp), Is.Empty, "the publish left these in the temp folder");
+    }
+
     [Test]
     public void Turned_on_the_copy_is_made_once_in_the_foreground_and_used_by_both_scripts()
     {
@@ -160,6 +237,7 @@ public sealed class ReadyToRunTests : RebuildFixture
         Assert.That(cold.StandardError, Does.Contain("Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1)").And.Contain("Ctrl-C stops it"));
         Assert.That(File.Exists(SharedCopy.PathOf($"build/bin/r2r-{id}/.complete")), Is.True, File.Exists(SharedCopy.PathOf("build/obj/r2r/publish.log")) ? File.ReadAllText(SharedCopy.PathOf("build/obj/r2r/publish.log")) : "no publish log");
         Assert.That(cold.StandardOutput, Does.Contain($"build program: ReadyToRun (r2r-{id}/Build.dll)"), "the run that made the copy uses it");
+        Assert.That(SharedCopy.PublishLeftInTemp, Is.Empty, "the publish left these in the temp folder (the SDK's, dotnet/sdk#35353)");
 
         // Later runs of either script, with or without the switch, use it and publish nothing.
         var warmSh = BuildRun.Start(["--target=Harden", "--exclusive", "--verbosity=diagnostic"], withReport: false);

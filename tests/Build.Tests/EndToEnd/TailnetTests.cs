@@ -81,8 +81,9 @@ public sealed class TailnetTests : GatewayFixture
         Assert.That(Directory.EnumerateFileSystemEntries(runnerTemp), Is.Empty);
     }
 
-    [Test]
-    public async Task Ctrl_C_during_HealthCheck_still_logs_out_and_cleans_up()
+    [TestCase("build.sh")]
+    [TestCase("build.ps1")]
+    public async Task Ctrl_C_during_HealthCheck_still_logs_out_and_cleans_up(string script)
     {
         await using var gateway = await StartGatewayAsync(new StandInOptions { Delay = TimeSpan.FromSeconds(60) });
         using var tailnet = new FakeTailnet();
@@ -97,7 +98,9 @@ public sealed class TailnetTests : GatewayFixture
         var run = BuildRun.Start(
             ["--target=Verify", "--tailnet=join", $"--ca-cert={CaPath}", "--deadline=50"],
             environment,
-            interruptWhen: () => gateway.Requests.Count > 0 && (interrupted = DateTime.UtcNow) != DateTime.MaxValue);
+            interruptWhen: () => gateway.Requests.Count > 0 && (interrupted = DateTime.UtcNow) != DateTime.MaxValue,
+            script: script,
+            asTerminal: true);
 
         Assert.That(DateTime.UtcNow - interrupted, Is.LessThan(TimeSpan.FromSeconds(20)), "Ctrl-C did not stop the run");
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());

@@ -68,7 +68,7 @@ public sealed class BuildRun
     }
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null, bool warmup = false)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null, bool warmup = false, bool asTerminal = false)
     {
         // repository: the copy whose scripts run (SharedCopy unless a test names the checkout or its own RepositoryCopy).
         var root = repository ?? SharedCopy.Root;
@@ -141,6 +141,14 @@ public sealed class BuildRun
             start.FileName = "env";
         }
 
+        if (asTerminal)
+        {
+            // A terminal's Ctrl-C reaches the whole foreground process group, not one process: the run gets a session and
+            // group of its own (util-linux setsid, which execs in place), and the signal goes to that group.
+            start.ArgumentList.Insert(0, start.FileName);
+            start.FileName = "setsid";
+        }
+
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -155,7 +163,8 @@ public sealed class BuildRun
             if (!process.HasExited)
             {
                 // build.sh execs the build program, so the signal (INT is Ctrl-C) reaches the program itself.
-                using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                var target = process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                using var kill = Process.Start("kill", asTerminal ? [$"-{signal}", "--", "-" + target] : [$"-{signal}", target])!;
                 kill.WaitForExit();
             }
         }

@@ -19,6 +19,9 @@ public static class SharedCopy
     /// <summary>The run that made the ReadyToRun copy (a Harden run at diagnostic verbosity), for ReadyToRunTests.</summary>
     public static BuildRun Publish => _once.Value.Publish;
 
+    /// <summary>What the publish run left in its temp folder (TMPDIR), for ReadyToRunTests.</summary>
+    public static IReadOnlyList<string> PublishLeftInTemp => _once.Value.LeftInTemp;
+
     /// <summary>The stamp of the build the copy belongs to (build/bin/cake/.built).</summary>
     public static string StampId => _once.Value.StampId;
 
@@ -43,15 +46,18 @@ public static class SharedCopy
         var copy = RepositoryCopy.Create();
         var stamp = File.ReadAllText(copy.PathOf("build/bin/cake/.built")).Trim();
         var lockFile = File.ReadAllText(copy.PathOf("build/packages.lock.json"));
+        var temp = Directory.CreateTempSubdirectory("publish-temp-").FullName;
         var publish = BuildRun.Start(
             ["--target=Harden", "--exclusive", "--verbosity=diagnostic"],
-            new Dictionary<string, string> { ["VERIFY_READY_TO_RUN"] = "1", ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty },
+            new Dictionary<string, string> { ["VERIFY_READY_TO_RUN"] = "1", ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty, ["TMPDIR"] = temp },
             withReport: false,
             timeout: TimeSpan.FromMinutes(16),
             repository: copy.Root);
         Assert.That(publish.ExitCode, Is.EqualTo(0), "the run that publishes the ReadyToRun copy failed:\n" + publish);
-        return new Made(copy, publish, stamp, lockFile);
+        var leftInTemp = Directory.EnumerateFileSystemEntries(temp).Select(Path.GetFileName).ToList();
+        Directory.Delete(temp, recursive: true);
+        return new Made(copy, publish, stamp, lockFile, leftInTemp!);
     }
 
-    private sealed record Made(RepositoryCopy Copy, BuildRun Publish, string StampId, string LockFileBefore);
+    private sealed record Made(RepositoryCopy Copy, BuildRun Publish, string StampId, string LockFileBefore, IReadOnlyList<string> LeftInTemp);
 }
