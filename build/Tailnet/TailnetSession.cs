@@ -6,6 +6,9 @@ namespace Build.Tailnet;
 /// <summary>How this run reaches the tailnet, and the cleanup owed at the end whatever happened.</summary>
 public sealed class TailnetSession(TailnetMode mode, TailscaleCli cli, TailscaleDaemon? daemon, PeerReport report)
 {
+    // The CLI's logout found no tailscaled (a terminal's Ctrl-C stopped it too), and its log says it logged the node out.
+    private const string LoggedOutByDaemon = "tailscaled logged the ephemeral node out as it stopped (its log says so)";
+
     public TailnetMode Mode => mode;
 
     public PeerReport Report => report;
@@ -34,12 +37,14 @@ public sealed class TailnetSession(TailnetMode mode, TailscaleCli cli, Tailscale
         try
         {
             var logout = await cli.RunAsync(["logout"], cancellationToken, TimeSpan.FromSeconds(15));
-            outcome = logout.ExitCode == 0 ? "ephemeral node logged out and removed" : $"logout failed (exit {logout.ExitCode}); the " +
-                "ephemeral node expires on its own";
+            outcome = logout.ExitCode == 0 ? "ephemeral node logged out and removed"
+                : await daemon.StopLoggingOutAsync() ? LoggedOutByDaemon
+                : $"logout failed (exit {logout.ExitCode}); the ephemeral node expires on its own";
         }
         catch (OperationCanceledException)
         {
-            outcome = "logout interrupted; the ephemeral node expires on its own (state was in memory)";
+            outcome = await daemon.StopLoggingOutAsync() ? LoggedOutByDaemon
+                : "logout interrupted; the ephemeral node expires on its own (state was in memory)";
         }
         finally
         {

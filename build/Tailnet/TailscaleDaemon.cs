@@ -12,6 +12,10 @@ namespace Build.Tailnet;
 public sealed class TailscaleDaemon : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+
+    // tailscaled gives an ephemeral node's logout on shutdown 5 s (ipn/ipnlocal/local.go, LocalBackend.Shutdown, v1.102.3).
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(6);
+    private const string LogName = "tailscaled.log";
     private readonly Process _process;
 
     private TailscaleDaemon(Process process, string directory, string socket, int socksPort)
@@ -29,6 +33,8 @@ public sealed class TailscaleDaemon : IDisposable
 
     public int SocksPort { get; }
 
+    private string LogPath => Path.Combine(Directory, LogName);
+
     public IWebProxy Proxy => new WebProxy(new Uri($"socks5://127.0.0.1:{SocksPort}"));
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
@@ -41,7 +47,7 @@ public sealed class TailscaleDaemon : IDisposable
         var process = ProcessRun.Start(
             tailscaled,
             ["--tun=userspace-networking", "--state=mem:", $"--socket={socket}", $"--socks5-server=127.0.0.1:{port}", "--no-logs-no-support"],
-            Path.Combine(directory, "tailscaled.log"));
+            Path.Combine(directory, LogName));
         var daemon = new TailscaleDaemon(process, directory, socket, port);
 
         var cli = new TailscaleCli(tailscale, socket);
@@ -83,6 +89,36 @@ public sealed class TailscaleDaemon : IDisposable
         }
 
         return path;
+    }
+
+    /// <summary>
+    /// Stops tailscaled as a service manager does (SIGTERM) and waits for it: started with <c>--state=mem:</c>, it logs its
+    /// ephemeral node out on the way down. A terminal's Ctrl-C reaches it as well as this program, and then it is already
+    /// stopping, its socket gone, when the CLI's logout comes. True when its log records that logout.
+    /// </summary>
+    public async Task<bool> StopLoggingOutAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                var pid = _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                using var signal = Process.Start(new ProcessStartInfo("kill", ["-TERM", pid]) { UseShellExecute = false });
+                using var signalled = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await signal!.WaitForExitAsync(signalled.Token);
+            }
+
+            // Once it has exited, this also waits for the last lines of its output to reach the log.
+            using var grace = new CancellationTokenSource(ShutdownGrace);
+            await _process.WaitForExitAsync(grace.Token);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+
+        // "logged out ephemeral node on shutdown"; a failure reads "failed to log out ephemeral node on shutdown after …".
+        return File.Exists(LogPath) && File.ReadLines(LogPath).Any(line => line.EndsWith("logged out ephemeral node on shutdown", StringComparison.Ordinal));
     }
 
     public void Dispose()

@@ -184,6 +184,13 @@ public static class Cli
 
     private static int Logout(FakeState state)
     {
+        // The CLI prints the LocalAPI's error (client/local/local.go, Logout): here, control out of reach.
+        if (state.Has("control-unreachable"))
+        {
+            Console.Error.WriteLine("context deadline exceeded");
+            return 1;
+        }
+
         state.Backend = "NeedsLogin";
         return 0;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace FakeTailscale;
 
@@ -25,6 +26,18 @@ public static class Daemon
         listener.Start();
         using var stop = new CancellationTokenSource();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+
+        // cmd/tailscaled/tailscaled.go (v1.102.3): SIGINT (a terminal's Ctrl-C reaches the whole process group) and
+        // SIGTERM shut tailscaled down gracefully; SIGKILL leaves no chance, and its socket file stays.
+        void ShutDown(PosixSignalContext context, string name)
+        {
+            context.Cancel = true;
+            Console.Error.WriteLine($"{DateTime.Now:yyyy/MM/dd HH:mm:ss} tailscaled got signal {name}; shutting down");
+            stop.Cancel();
+        }
+
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => ShutDown(context, "interrupt"));
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => ShutDown(context, "terminated"));
         var hosts = (Environment.GetEnvironmentVariable("FAKE_TS_HOSTS") ?? string.Empty)
             .Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(pair => pair.Split('=', 2))
@@ -41,6 +54,22 @@ public static class Daemon
         {
         }
 
+        listener.Stop();
+
+        // ipn/ipnlocal/local.go, LocalBackend.Shutdown: with --state=mem: the node is ephemeral and is logged out on
+        // the way down (Logout returns nil when there is no node key, so the line is the same then).
+        if (args.Contains("--state=mem:") && state.Has("control-unreachable"))
+        {
+            Console.Error.WriteLine($"{DateTime.Now:yyyy/MM/dd HH:mm:ss} failed to log out ephemeral node on shutdown after 5s: context deadline exceeded");
+        }
+        else if (args.Contains("--state=mem:"))
+        {
+            state.Backend = "NeedsLogin";
+            Console.Error.WriteLine($"{DateTime.Now:yyyy/MM/dd HH:mm:ss} logged out ephemeral node on shutdown");
+        }
+
+        // Go's unix listener removes its socket file when it closes: the CLI then finds no tailscaled.
+        File.Delete(socket);
         return 0;
     }
 

@@ -40,6 +40,9 @@ public sealed class FakeTailnet : IDisposable
         ["FAKE_TS_HOSTS"] = $"{GatewayName}=127.0.0.1",
     };
 
+    /// <summary>The node's backend state as the fakes left it ("NeedsLogin" once logged out).</summary>
+    public string Backend => File.Exists(Path.Combine(State, "backend")) ? File.ReadAllText(Path.Combine(State, "backend")) : "NoState";
+
     /// <summary>A machine whose own tailscale is already up (for --tailnet=reuse).</summary>
     public void AlreadyRunning(string tags = "") => File.WriteAllText(Path.Combine(State, "backend"), "Running");
 
