@@ -82,7 +82,7 @@ with_own_temp() {
 # packages.lock.json is never rewritten.
 ready_to_run() {
   [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-0}" != "1" ]] && return 0
-  local id="$1" target="$root/build/bin/r2r-$1" limit=() interrupted=0
+  local id="$1" target="$root/build/bin/r2r-$1" limit=() interrupted=0 status=0
   [[ -f "$root/build/obj/r2r/failed-$id" ]] && return 0
   # GNU timeout moves itself and the command to a process group of their own, out of reach of the terminal's Ctrl-C,
   # unless --foreground (coreutils src/timeout.c); BusyBox's has no such option and leaves the command in ours.
@@ -93,22 +93,24 @@ ready_to_run() {
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
   trap 'interrupted=1' INT TERM
-  if ! with_own_temp ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
+  with_own_temp ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
     -p:PublishReadyToRun=true -p:RunAnalyzers=false -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
     -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:BaseOutputPath="$root/build/obj/r2r/bin/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
-    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null; then
+    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || status=$?
+  # As for the build: Ctrl-C stops the run whatever the publish's exit code. Not a failed publish: the next run with
+  # VERIFY_READY_TO_RUN=1 tries again.
+  if [[ $interrupted == 1 ]]; then
     rm -rf "$target"
-    if [[ $interrupted == 1 ]]; then
-      # Not a failed publish: the next run with VERIFY_READY_TO_RUN=1 tries again.
-      echo "Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.sh again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it." >&2
-      exit 130
-    fi
-    trap - INT TERM
+    echo "Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.sh again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it." >&2
+    exit 130
+  fi
+  trap - INT TERM
+  if [[ $status -ne 0 ]]; then
+    rm -rf "$target"
     : >"$root/build/obj/r2r/failed-$id"
     echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2
     return 0
   fi
-  trap - INT TERM
   # The intermediate and build files (about 60 MB) serve no later run: the next publish starts afresh.
   find "$root/build/obj/r2r" -mindepth 1 -maxdepth 1 ! -name publish.log -exec rm -rf {} +
 }
@@ -121,12 +123,15 @@ if changed; then
   trap 'interrupted=1' INT TERM
   # No code analysis here: this build only makes the program run (its output is hidden unless it fails); the
   # analyzers run in the test build (CI), where a style warning belongs, and cost about 2.5 CPU-seconds per compile.
-  if ! with_own_temp dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false >"$log" 2>&1; then
-    if [[ $interrupted == 1 ]]; then
-      rm -f "$log"
-      echo "Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.sh again." >&2
-      exit 130
-    fi
+  status=0
+  with_own_temp dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false >"$log" 2>&1 || status=$?
+  # Ctrl-C stops the run whatever the build's exit code (seen: interrupted early, `dotnet build` still exited 0).
+  if [[ $interrupted == 1 ]]; then
+    rm -f "$log"
+    echo "Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.sh again." >&2
+    exit 130
+  fi
+  if [[ $status -ne 0 ]]; then
     grep -E 'error|Error' "$log" | sort -u >&2 || cat "$log" >&2
     rm -f "$log"
     echo "Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.sh again." >&2

@@ -140,7 +140,7 @@ public sealed class StampTests : RebuildFixture
             bool Underway()
             {
                 building ??= System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Any(line => line.Contains("build/Build.csproj", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)) ? DateTime.UtcNow : null;
-                return DateTime.UtcNow - building > TimeSpan.FromSeconds(1);
+                return DateTime.UtcNow - building > TimeSpan.FromSeconds(0.3);
             }
 
             var run = BuildRun.Start(["--version"], new Dictionary<string, string> { ["TMPDIR"] = temp }, withReport: false, interruptWhen: Underway, script: script, repository: Copy.Root, asTerminal: true);
@@ -204,7 +204,7 @@ public sealed class ReadyToRunTests : RebuildFixture
         bool Underway()
         {
             publishing ??= System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Any(line => line.Contains("ReadyToRunStamp", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)) ? DateTime.UtcNow : null;
-            return DateTime.UtcNow - publishing > TimeSpan.FromSeconds(1);
+            return DateTime.UtcNow - publishing > TimeSpan.FromSeconds(0.3);
         }
 
         var run = BuildRun.Start(
