@@ -70,25 +70,30 @@ function Test-Changed {
     return $false
 }
 
-# As in build.sh, the SDK's build and publish run with a temp folder of their own, removed when they end (Ctrl-C
-# included): the SDK leaves two empty folders in the temp folder after each (dotnet/sdk#35353, open).
-function Invoke-WithOwnTemp([scriptblock]$command) {
+# As in build.sh: the SDK's build or publish runs with a temp folder of its own (TMPDIR, TMP and TEMP), removed when it
+# ends (it leaves two empty folders in the temp folder after each, dotnet/sdk#35353, open). Ctrl-C reaches this script
+# as well as the command: PowerShell then stops the script, running only its finally blocks (not catch), and a script
+# stopped so exits 0. Here it removes $partial, what the command left half-made, and ends with $message and exit 130.
+function Invoke-Sdk([string]$message, [string]$partial, [scriptblock]$command) {
     $temp = [IO.Directory]::CreateTempSubdirectory().FullName
     $saved = $env:TMPDIR, $env:TMP, $env:TEMP
+    $interrupted = $true
     try {
         $env:TMPDIR = $env:TMP = $env:TEMP = $temp
         & $command
+        $interrupted = $false
+    } catch {
+        $interrupted = $false
+        throw
     } finally {
         $env:TMPDIR, $env:TMP, $env:TEMP = $saved
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $temp
+        if ($interrupted) {
+            if ($partial) { Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $partial }
+            [Console]::Error.WriteLine($message)
+            exit 130
+        }
     }
-}
-
-# Ctrl-C reaches this script as well as the command it runs: PowerShell then stops the script, running only its finally
-# blocks (not catch), and a script stopped so exits 0. Those blocks end it with build.sh's line and exit code instead.
-function Stop-OnInterrupt([string]$message) {
-    [Console]::Error.WriteLine($message)
-    exit 130
 }
 
 # ReadyToRun, opt-in as in build.sh (VERIFY_READY_TO_RUN=1): a foreground publish of the precompiled program
@@ -102,23 +107,11 @@ function Start-ReadyToRun([string]$id) {
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
     New-Item -ItemType Directory -Force -Path $work | Out-Null
     $target = Join-Path $root "build/bin/r2r-$id"
-    $interrupted = $true
-    try {
-        Invoke-WithOwnTemp {
-            & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
-                -p:PublishReadyToRun=true -p:RunAnalyzers=false "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
-                "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
-        }
-        $interrupted = $false
-    } catch {
-        $interrupted = $false
-        throw
-    } finally {
-        # Ctrl-C stops the script as well as the publish (see Stop-OnInterrupt); not a failed publish, tried again next run.
-        if ($interrupted) {
-            Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
-            Stop-OnInterrupt 'Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.ps1 again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it.'
-        }
+    # Interrupted, it is not a failed publish: the next run with VERIFY_READY_TO_RUN=1 tries again.
+    Invoke-Sdk 'Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.ps1 again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it.' $target {
+        & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
+            -p:PublishReadyToRun=true -p:RunAnalyzers=false "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
+            "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
     }
     if ($LASTEXITCODE -ne 0) {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
@@ -135,15 +128,8 @@ if (Test-Changed) {
     # -Force: PowerShell treats a name that starts with a dot as hidden on Unix and leaves it without.
     Remove-Item -Force $stamp -ErrorAction SilentlyContinue
     # No code analysis here (as in build.sh): the analyzers run in the test build (CI).
-    $interrupted = $true
-    try {
-        $log = Invoke-WithOwnTemp { & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false 2>&1 }
-        $interrupted = $false
-    } catch {
-        $interrupted = $false
-        throw
-    } finally {
-        if ($interrupted) { Stop-OnInterrupt 'Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.ps1 again.' }
+    $log = Invoke-Sdk 'Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.ps1 again.' $null {
+        & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false 2>&1
     }
     if ($LASTEXITCODE -ne 0) {
         $log | Where-Object { "$_" -match 'error|Error' } | Sort-Object -Unique | ForEach-Object { [Console]::Error.WriteLine("$_") }

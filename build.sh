@@ -61,15 +61,25 @@ dotnet_root() {
   printf '%s\n' "${DOTNET_ROOT:-${path%/*}}"
 }
 
-# The SDK leaves two empty folders in the temp folder after every build or publish (dotnet/sdk#35353, open): each
-# runs with a temp folder of its own (TMPDIR), removed when it ends, Ctrl-C included (bash runs the EXIT trap then).
-with_own_temp() {
-  local status=0
+# Runs an SDK build or publish with its output in LOG. The SDK leaves two empty folders in the temp folder after each
+# (dotnet/sdk#35353, open): it gets a temp folder of its own (TMPDIR), removed when it ends (bash runs the EXIT trap on
+# Ctrl-C too). Ctrl-C or TERM ends the script whatever the command's exit code (seen: interrupted early, `dotnet build`
+# still exited 0): PARTIAL, what the command left half-made, is removed, MESSAGE printed, exit 130.
+run_sdk() {
+  local log="$1" partial="$2" message="$3" status=0 interrupted=0
+  shift 3
   sdk_temp="$(mktemp -d)"
   trap 'rm -rf "$sdk_temp"' EXIT
-  TMPDIR="$sdk_temp" "$@" || status=$?
+  trap 'interrupted=1' INT TERM
+  TMPDIR="$sdk_temp" "$@" >"$log" 2>&1 </dev/null || status=$?
+  trap - INT TERM
   rm -rf "$sdk_temp"
   trap - EXIT
+  if [[ $interrupted == 1 ]]; then
+    rm -rf "$partial"
+    echo "$message" >&2
+    exit 130
+  fi
   return "$status"
 }
 
@@ -82,7 +92,7 @@ with_own_temp() {
 # packages.lock.json is never rewritten.
 ready_to_run() {
   [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-0}" != "1" ]] && return 0
-  local id="$1" target="$root/build/bin/r2r-$1" limit=() interrupted=0 status=0
+  local id="$1" target="$root/build/bin/r2r-$1" limit=()
   [[ -f "$root/build/obj/r2r/failed-$id" ]] && return 0
   # GNU timeout moves itself and the command to a process group of their own, out of reach of the terminal's Ctrl-C,
   # unless --foreground (coreutils src/timeout.c); BusyBox's has no such option and leaves the command in ours.
@@ -92,20 +102,12 @@ ready_to_run() {
   echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 20 seconds, once per change to build/; Ctrl-C stops it." >&2
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"
-  trap 'interrupted=1' INT TERM
-  with_own_temp ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
+  # Interrupted, it is not a failed publish: the next run with VERIFY_READY_TO_RUN=1 tries again.
+  if ! run_sdk "$root/build/obj/r2r/publish.log" "$target" \
+    "Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.sh again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it." \
+    ${limit[@]+"${limit[@]}"} dotnet publish "$root/build/Build.csproj" --configuration Release --use-current-runtime --self-contained false --disable-build-servers \
     -p:PublishReadyToRun=true -p:RunAnalyzers=false -p:NuGetLockFilePath="$root/build/obj/r2r/packages.lock.json" \
-    -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:BaseOutputPath="$root/build/obj/r2r/bin/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet \
-    >"$root/build/obj/r2r/publish.log" 2>&1 </dev/null || status=$?
-  # As for the build: Ctrl-C stops the run whatever the publish's exit code. Not a failed publish: the next run with
-  # VERIFY_READY_TO_RUN=1 tries again.
-  if [[ $interrupted == 1 ]]; then
-    rm -rf "$target"
-    echo "Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.sh again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it." >&2
-    exit 130
-  fi
-  trap - INT TERM
-  if [[ $status -ne 0 ]]; then
+    -p:BaseIntermediateOutputPath="$root/build/obj/r2r/" -p:BaseOutputPath="$root/build/obj/r2r/bin/" -p:ReadyToRunStamp="$id" --output "$target" --nologo --verbosity quiet; then
     rm -rf "$target"
     : >"$root/build/obj/r2r/failed-$id"
     echo "The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs." >&2
@@ -119,25 +121,15 @@ if changed; then
   echo "Building the build program (build/)..." >&2
   rm -f "$stamp"
   log="$(mktemp)"
-  interrupted=0
-  trap 'interrupted=1' INT TERM
   # No code analysis here: this build only makes the program run (its output is hidden unless it fails); the
   # analyzers run in the test build (CI), where a style warning belongs, and cost about 2.5 CPU-seconds per compile.
-  status=0
-  with_own_temp dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false >"$log" 2>&1 || status=$?
-  # Ctrl-C stops the run whatever the build's exit code (seen: interrupted early, `dotnet build` still exited 0).
-  if [[ $interrupted == 1 ]]; then
-    rm -f "$log"
-    echo "Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.sh again." >&2
-    exit 130
-  fi
-  if [[ $status -ne 0 ]]; then
+  if ! run_sdk "$log" "$log" "Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.sh again." \
+    dotnet build "$root/build/Build.csproj" --configuration Release --output "$out" --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false; then
     grep -E 'error|Error' "$log" | sort -u >&2 || cat "$log" >&2
     rm -f "$log"
     echo "Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.sh again." >&2
     exit 1
   fi
-  trap - INT TERM
   rm -f "$log"
   rm -rf "$root"/build/bin/r2r-*
   id="$(date +%s)-$$-$RANDOM"

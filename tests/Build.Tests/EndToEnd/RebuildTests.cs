@@ -35,6 +35,10 @@ public abstract class RebuildFixture
         }
     }
 
+    /// <summary>The command lines of this copy's processes that contain <paramref name="marker"/>.</summary>
+    protected IEnumerable<string> RunningInCopy(string marker) =>
+        System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains(marker, StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal));
+
     /// <summary>An empty temp folder for one run (its TMPDIR), to see what the run leaves there.</summary>
     protected static string UserTemp() => Directory.CreateTempSubdirectory("user-temp-").FullName;
 
@@ -42,6 +46,19 @@ public abstract class RebuildFixture
 
     protected static long SizeOf(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
+
+    /// <summary>When a process a run starts (the SDK's build or publish) is at work, for a run's interruptWhen.</summary>
+    protected sealed class Watch(Func<bool> running)
+    {
+        public DateTime? Seen { get; private set; }
+
+        /// <summary>True 0.3 s after the process first showed up: the signal then meets it at work.</summary>
+        public bool Underway()
+        {
+            Seen ??= running() ? DateTime.UtcNow : null;
+            return DateTime.UtcNow - Seen > TimeSpan.FromSeconds(0.3);
+        }
+    }
 }
 
 /// <summary>
@@ -136,23 +153,18 @@ public sealed class StampTests : RebuildFixture
         {
             File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
             var temp = UserTemp();
-            DateTime? building = null;
-            bool Underway()
-            {
-                building ??= System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Any(line => line.Contains("build/Build.csproj", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)) ? DateTime.UtcNow : null;
-                return DateTime.UtcNow - building > TimeSpan.FromSeconds(0.3);
-            }
+            var build = new Watch(() => RunningInCopy("build/Build.csproj").Any());
 
-            var run = BuildRun.Start(["--version"], new Dictionary<string, string> { ["TMPDIR"] = temp }, withReport: false, interruptWhen: Underway, script: script, repository: Copy.Root, asTerminal: true);
+            var run = BuildRun.Start(["--version"], new Dictionary<string, string> { ["TMPDIR"] = temp }, withReport: false, interruptWhen: build.Underway, script: script, repository: Copy.Root, asTerminal: true);
 
-            Assert.That(building, Is.Not.Null, $"{script}: the build never started:\n{run}");
+            Assert.That(build.Seen, Is.Not.Null, $"{script}: the build never started:\n{run}");
             Assert.That(run.ExitCode, Is.EqualTo(130), run.ToString());
             Assert.That(run.StandardError, Does.Contain($"Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./{script} again.").And.Not.Contain("did not compile"));
             Assert.That(File.Exists(Copy.PathOf("build/bin/cake/.built")), Is.False, $"{script}: an interrupted build left the stamp, so the next run would not build");
             Assert.That(LeftIn(temp), Is.Empty, $"{script}: the build left these in the temp folder");
         }
 
-        Assert.That(System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains("build/Build.csproj", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)), Is.Empty, "a build kept running");
+        Assert.That(RunningInCopy("build/Build.csproj"), Is.Empty, "a build kept running");
     }
 }
 
@@ -176,7 +188,7 @@ public sealed class ReadyToRunTests : RebuildFixture
         Assert.That(plain.StandardOutput, Does.Contain("build program: JIT-compiled (cake/Build.dll)"));
         Assert.That(Directory.GetDirectories(Copy.PathOf("build/bin"), "r2r-*"), Is.Empty);
         Assert.That(SizeOf(Copy.PathOf("build")), Is.LessThan(40L * 1024 * 1024), "build/ after the default build");
-        Assert.That(System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains("ReadyToRunStamp", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)), Is.Empty, "a publish was left running");
+        Assert.That(RunningInCopy("ReadyToRunStamp"), Is.Empty, "a publish was left running");
 
         // A publish that failed for this build is not tried again on every run.
         var failed = Copy.PathOf($"build/obj/r2r/failed-{id}");
@@ -200,28 +212,23 @@ public sealed class ReadyToRunTests : RebuildFixture
         }
 
         var temp = UserTemp();
-        DateTime? publishing = null;
-        bool Underway()
-        {
-            publishing ??= System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Any(line => line.Contains("ReadyToRunStamp", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)) ? DateTime.UtcNow : null;
-            return DateTime.UtcNow - publishing > TimeSpan.FromSeconds(0.3);
-        }
+        var publish = new Watch(() => RunningInCopy("ReadyToRunStamp").Any());
 
         var run = BuildRun.Start(
             ["--version"],
             new Dictionary<string, string> { ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty, ["VERIFY_READY_TO_RUN"] = "1", ["TMPDIR"] = temp },
             withReport: false,
             timeout: TimeSpan.FromMinutes(5),
-            interruptWhen: Underway,
+            interruptWhen: publish.Underway,
             script: script,
             repository: Copy.Root,
             asTerminal: true);
 
-        Assert.That(publishing, Is.Not.Null, "the publish never started:\n" + run);
+        Assert.That(publish.Seen, Is.Not.Null, "the publish never started:\n" + run);
         Assert.That(run.ExitCode, Is.EqualTo(130), run.ToString());
         Assert.That(run.StandardError, Does.Contain("Interrupted: the ReadyToRun copy was not made").And.Contain($"Fix: run ./{script} again"));
         Assert.That(run.StandardOutput, Does.Not.Contain("Build 0.1.0"), "the program ran after Ctrl-C");
-        Assert.That(System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains("ReadyToRunStamp", StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal)), Is.Empty, "the publish kept running");
+        Assert.That(RunningInCopy("ReadyToRunStamp"), Is.Empty, "the publish kept running");
         Assert.That(Directory.GetDirectories(Copy.PathOf("build/bin"), "r2r-*"), Is.Empty);
         Assert.That(File.Exists(failed), Is.False, "an interrupted publish is not a failed one: the next run tries again");
         Assert.That(LeftIn(temp), Is.Empty, "the publish left these in the temp folder");

@@ -41,7 +41,7 @@ public sealed class FakeTailnet : IDisposable
     };
 
     /// <summary>The node's backend state as the fakes left it ("NeedsLogin" once logged out).</summary>
-    public string Backend => File.Exists(Path.Combine(State, "backend")) ? File.ReadAllText(Path.Combine(State, "backend")) : "NoState";
+    public string Backend => new FakeTailscale.FakeState(State).Backend;
 
     /// <summary>A machine whose own tailscale is already up (for --tailnet=reuse).</summary>
     public void AlreadyRunning(string tags = "") => File.WriteAllText(Path.Combine(State, "backend"), "Running");
