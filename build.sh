@@ -63,15 +63,30 @@ dotnet_root() {
 
 # Runs an SDK build or publish with its output in LOG. The SDK leaves two empty folders in the temp folder after each
 # (dotnet/sdk#35353, open): it gets a temp folder of its own (TMPDIR), removed when it ends (bash runs the EXIT trap on
-# Ctrl-C too). Ctrl-C or TERM ends the script whatever the command's exit code (seen: interrupted early, `dotnet build`
-# still exited 0): PARTIAL, what the command left half-made, is removed, MESSAGE printed, exit 130.
+# Ctrl-C too). Ctrl-C is not left to MSBuild: one that comes while it restores does not stop the build that follows
+# (dotnet/msbuild#11680; seen here: an interrupted publish went on compiling for 26 s, then the run said it had stopped
+# it). The command runs as a job in a process group of its own (set -m), and on Ctrl-C or TERM the script ends that
+# group itself (MSBuild, the compiler, crossgen2): TERM, then KILL what is left after 5 s. Whatever the command's exit
+# code (interrupted early, `dotnet build` can still exit 0), PARTIAL, what it left half-made, is removed, MESSAGE
+# printed, exit 130.
 run_sdk() {
-  local log="$1" partial="$2" message="$3" status=0 interrupted=0
+  local log="$1" partial="$2" message="$3" status=0 interrupted=0 job _
   shift 3
   sdk_temp="$(mktemp -d)"
   trap 'rm -rf "$sdk_temp"' EXIT
   trap 'interrupted=1' INT TERM
-  TMPDIR="$sdk_temp" "$@" >"$log" 2>&1 </dev/null || status=$?
+  set -m
+  TMPDIR="$sdk_temp" "$@" >"$log" 2>&1 </dev/null &
+  job=$!
+  set +m
+  # wait returns early when a trapped signal arrives.
+  [[ $interrupted == 1 ]] || wait "$job" || status=$?
+  if [[ $interrupted == 1 ]]; then
+    kill -TERM -- "-$job" 2>/dev/null || true
+    for _ in {1..50}; do kill -0 -- "-$job" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$job" 2>/dev/null || true
+    wait "$job" 2>/dev/null || true
+  fi
   trap - INT TERM
   rm -rf "$sdk_temp"
   trap - EXIT
@@ -84,7 +99,8 @@ run_sdk() {
 }
 
 # ReadyToRun, opt-in (VERIFY_READY_TO_RUN=1; see docs/performance.md): on the first run with it turned on after a
-# build (a failed attempt is not repeated for that build), in the foreground so Ctrl-C stops it and nothing keeps running after the command returns, `dotnet publish` (at most 15 min)
+# build (a failed attempt is not repeated for that build), in the foreground so Ctrl-C stops it (run_sdk) and nothing keeps
+# running after the command returns, `dotnet publish` (at most 15 min)
 # precompiles the program and its libraries (framework-dependent: the machine's .NET runs it) into
 # build/bin/r2r-<stamp id>/ (about 35 MB); a warm run starts it once it is complete (.complete is written last,
 # after the copy has started once) and belongs to the current stamp. Never in CI (a runner runs once). Its
@@ -94,11 +110,7 @@ ready_to_run() {
   [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-0}" != "1" ]] && return 0
   local id="$1" target="$root/build/bin/r2r-$1" limit=()
   [[ -f "$root/build/obj/r2r/failed-$id" ]] && return 0
-  # GNU timeout moves itself and the command to a process group of their own, out of reach of the terminal's Ctrl-C,
-  # unless --foreground (coreutils src/timeout.c); BusyBox's has no such option and leaves the command in ours.
-  if command -v timeout >/dev/null 2>&1; then
-    if timeout --foreground 1 true 2>/dev/null; then limit=(timeout --foreground 900); else limit=(timeout 900); fi
-  fi
+  command -v timeout >/dev/null 2>&1 && limit=(timeout 900)
   echo "Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 20 seconds, once per change to build/; Ctrl-C stops it." >&2
   rm -rf "$root/build/obj/r2r"
   mkdir -p "$root/build/obj/r2r"

@@ -75,7 +75,8 @@ public sealed class BuildRun
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         // build.ps1 runs under the PowerShell of the repository's tool manifest, as -File from another shell.
         // command: another program that runs the build (a workflow step's shell, say), with its arguments.
-        var start = new ProcessStartInfo(command?[0] ?? (script == "build.ps1" ? "dotnet" : Path.Combine(root, script)))
+        // PowerShell starts through the dotnet that runs this test host, not one a test puts on the run's PATH.
+        var start = new ProcessStartInfo(command?[0] ?? (script == "build.ps1" ? Environment.ProcessPath ?? "dotnet" : Path.Combine(root, script)))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
