@@ -75,7 +75,7 @@ function Test-Changed {
 # as well as the command: PowerShell then stops the script, running only its finally blocks (not catch), and a script
 # stopped so exits 0. Here it removes $partial, what the command left half-made, and ends with $message and exit 130.
 # The command's output is captured (a file or $log), and PowerShell ends a stopped command's whole process tree then, so
-# an SDK that lets Ctrl-C pass (MSBuild after its restore, dotnet/msbuild#11680) stops too; build.sh ends it itself.
+# an SDK that lets Ctrl-C pass (MSBuild can, dotnet/msbuild#11680) stops too; build.sh ends it itself.
 function Invoke-Sdk([string]$message, [string]$partial, [scriptblock]$command) {
     $temp = [IO.Directory]::CreateTempSubdirectory().FullName
     $saved = $env:TMPDIR, $env:TMP, $env:TEMP

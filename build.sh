@@ -63,9 +63,9 @@ dotnet_root() {
 
 # Runs an SDK build or publish with its output in LOG. The SDK leaves two empty folders in the temp folder after each
 # (dotnet/sdk#35353, open): it gets a temp folder of its own (TMPDIR), removed when it ends (bash runs the EXIT trap on
-# Ctrl-C too). Ctrl-C is not left to MSBuild: one that comes while it restores does not stop the build that follows
-# (dotnet/msbuild#11680; seen here: an interrupted publish went on compiling for 26 s, then the run said it had stopped
-# it). The command runs as a job in a process group of its own (set -m), and on Ctrl-C or TERM the script ends that
+# Ctrl-C too). Ctrl-C is not left to MSBuild, which can let one pass and build to the end (seen here under load: an
+# interrupted publish went on compiling for 26 s, then the run said it had stopped it; dotnet/msbuild#11680 is one such
+# case, a Ctrl-C after a separate restore). The command runs as a job in a process group of its own (set -m), and on Ctrl-C or TERM the script ends that
 # group itself (MSBuild, the compiler, crossgen2): TERM, then KILL what is left after 5 s. Whatever the command's exit
 # code (interrupted early, `dotnet build` can still exit 0), PARTIAL, what it left half-made, is removed, MESSAGE
 # printed, exit 130.

@@ -45,9 +45,9 @@ public abstract class RebuildFixture
     protected static IEnumerable<string> LeftIn(string folder) => Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)!;
 
     /// <summary>
-    /// PATH for a run whose SDK build or publish keeps going on Ctrl-C, as MSBuild does when it comes in the wrong moment
-    /// (dotnet/msbuild#11680: after the restore, Ctrl-C no longer cancels the build; seen under load, the publish went on for
-    /// 26 s): the real dotnet, started with SIGINT ignored. The scripts must end the SDK's work themselves.
+    /// PATH for a run whose SDK build or publish keeps going on Ctrl-C, as MSBuild can (seen under load: the publish went on
+    /// for 26 s; dotnet/msbuild#11680 is one such case): the real dotnet, started with SIGINT ignored. The scripts must end
+    /// the SDK's work themselves.
     /// </summary>
     protected static string PathWithCtrlCDeafSdk()
     {
