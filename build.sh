@@ -65,10 +65,10 @@ dotnet_root() {
 # (dotnet/sdk#35353, open): it gets a temp folder of its own (TMPDIR), removed when it ends (bash runs the EXIT trap on
 # Ctrl-C too). Ctrl-C is not left to MSBuild, which can let one pass and build to the end (seen here under load: an
 # interrupted publish went on compiling for 26 s, then the run said it had stopped it; dotnet/msbuild#11680 is one such
-# case, a Ctrl-C after a separate restore). The command runs as a job in a process group of its own (set -m), and on Ctrl-C or TERM the script ends that
-# group itself (MSBuild, the compiler, crossgen2): TERM, then KILL what is left after 5 s. Whatever the command's exit
-# code (interrupted early, `dotnet build` can still exit 0), PARTIAL, what it left half-made, is removed, MESSAGE
-# printed, exit 130.
+# case, a Ctrl-C after a separate restore). The command runs as a job in a process group of its own (set -m), and on
+# Ctrl-C or TERM the script ends that group itself (MSBuild, the compiler, crossgen2): TERM, then KILL what is left
+# after 5 s. Whatever the command's exit code (interrupted early, `dotnet build` can still exit 0), PARTIAL, what it
+# left half-made, is removed, MESSAGE printed, exit 130.
 run_sdk() {
   local log="$1" partial="$2" message="$3" status=0 interrupted=0 job _
   shift 3
@@ -99,13 +99,12 @@ run_sdk() {
 }
 
 # ReadyToRun, opt-in (VERIFY_READY_TO_RUN=1; see docs/performance.md): on the first run with it turned on after a
-# build (a failed attempt is not repeated for that build), in the foreground so Ctrl-C stops it (run_sdk) and nothing keeps
-# running after the command returns, `dotnet publish` (at most 15 min)
-# precompiles the program and its libraries (framework-dependent: the machine's .NET runs it) into
-# build/bin/r2r-<stamp id>/ (about 35 MB); a warm run starts it once it is complete (.complete is written last,
-# after the copy has started once) and belongs to the current stamp. Never in CI (a runner runs once). Its
-# restore (for this machine's runtime) starts afresh in build/obj/r2r/ with its own lock file, so
-# packages.lock.json is never rewritten.
+# build (a failed attempt is not repeated for that build), in the foreground so Ctrl-C stops it (run_sdk) and nothing
+# keeps running after the command returns, `dotnet publish` (at most 15 min) precompiles the program and its
+# libraries (framework-dependent: the machine's .NET runs it) into build/bin/r2r-<stamp id>/ (about 35 MB); a warm
+# run starts it once it is complete (.complete is written last, after the copy has started once) and belongs to the
+# current stamp. Never in CI (a runner runs once). Its restore (for this machine's runtime) starts afresh in
+# build/obj/r2r/ with its own lock file, so packages.lock.json is never rewritten.
 ready_to_run() {
   [[ "${CI:-}" == "true" || -n "${GITHUB_ACTIONS:-}" || "${VERIFY_READY_TO_RUN:-0}" != "1" ]] && return 0
   local id="$1" target="$root/build/bin/r2r-$1" limit=()
