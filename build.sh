@@ -66,15 +66,16 @@ dotnet_root() {
 # Ctrl-C too). Ctrl-C is not left to MSBuild, which can let one pass and build to the end (seen here under load: an
 # interrupted publish went on compiling for 26 s, then the run said it had stopped it; dotnet/msbuild#11680 is one such
 # case, a Ctrl-C after a separate restore). The command runs as a job in a process group of its own (set -m), and on
-# Ctrl-C or TERM the script ends that group itself (MSBuild, the compiler, crossgen2): TERM, then KILL what is left
-# after 5 s. Whatever the command's exit code (interrupted early, `dotnet build` can still exit 0), PARTIAL, what it
-# left half-made, is removed, MESSAGE printed, exit 130.
+# Ctrl-C, TERM or HUP (a closed terminal's HUP no longer reaches that group) the script ends that group itself
+# (MSBuild, the compiler, crossgen2): TERM, then KILL what is left after 5 s. Whatever the command's exit code
+# (interrupted early, `dotnet build` can still exit 0), PARTIAL, what it left half-made, is removed, MESSAGE printed,
+# exit 130.
 run_sdk() {
   local log="$1" partial="$2" message="$3" status=0 interrupted=0 job _
   shift 3
   sdk_temp="$(mktemp -d)"
   trap 'rm -rf "$sdk_temp"' EXIT
-  trap 'interrupted=1' INT TERM
+  trap 'interrupted=1' INT TERM HUP
   set -m
   TMPDIR="$sdk_temp" "$@" >"$log" 2>&1 </dev/null &
   job=$!
@@ -87,7 +88,7 @@ run_sdk() {
     kill -KILL -- "-$job" 2>/dev/null || true
     wait "$job" 2>/dev/null || true
   fi
-  trap - INT TERM
+  trap - INT TERM HUP
   rm -rf "$sdk_temp"
   trap - EXIT
   if [[ $interrupted == 1 ]]; then
