@@ -51,13 +51,11 @@ public abstract class RebuildFixture
     /// </summary>
     protected static string PathWithCtrlCDeafSdk()
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        var dotnet = path.Split(Path.PathSeparator).Select(folder => Path.Combine(folder, "dotnet")).First(File.Exists);
         var folder = Directory.CreateTempSubdirectory("deaf-sdk-").FullName;
         var wrapper = Path.Combine(folder, "dotnet");
-        File.WriteAllText(wrapper, $"#!/bin/sh\ntrap '' INT\nexec \"{dotnet}\" \"$@\"\n");
+        File.WriteAllText(wrapper, $"#!/bin/sh\ntrap '' INT\nexec \"{BuildRun.Dotnet.Value}\" \"$@\"\n");
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return folder + Path.PathSeparator + path;
+        return folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
     }
 
     /// <summary>The command lines of processes that name <paramref name="folder"/> (the compiler and crossgen2 name only their temp files).</summary>
@@ -177,7 +175,7 @@ public sealed class StampTests : RebuildFixture
             var build = new Watch(() => RunningInCopy("build/Build.csproj").Any());
             var program = File.GetLastWriteTimeUtc(Copy.PathOf("build/bin/cake/Build.dll"));
 
-            // An SDK that does not stop on Ctrl-C (MSBuild after its restore): the script must stop it.
+            // An SDK that does not stop on Ctrl-C (as MSBuild can be): the script must stop it.
             var run = BuildRun.Start(["--version"], new Dictionary<string, string> { ["TMPDIR"] = temp, ["PATH"] = PathWithCtrlCDeafSdk() }, withReport: false, interruptWhen: build.Underway, signal: signal, script: script, repository: Copy.Root, asTerminal: true);
 
             Assert.That(build.Seen, Is.Not.Null, $"{script}: the build never started:\n{run}");

@@ -23,6 +23,11 @@ public sealed class BuildRun
         return File.Exists(dll) ? dll : "pwsh";
     });
 
+    /// <summary>The dotnet on this test host's PATH, as a shell finds it.</summary>
+    public static readonly Lazy<string> Dotnet = new(() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Select(folder => Path.Combine(folder, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet");
+
     /// <summary>Whether this process ignores SIGINT (signal 2: mask 0x2 of SigIgn in /proc/self/status).</summary>
     private static readonly Lazy<bool> HostIgnoresInterrupt = new(() =>
     {
@@ -75,8 +80,8 @@ public sealed class BuildRun
         var work = Directory.CreateTempSubdirectory("verify-run-").FullName;
         // build.ps1 runs under the PowerShell of the repository's tool manifest, as -File from another shell.
         // command: another program that runs the build (a workflow step's shell, say), with its arguments.
-        // PowerShell starts through the dotnet that runs this test host, not one a test puts on the run's PATH.
-        var start = new ProcessStartInfo(command?[0] ?? (script == "build.ps1" ? Environment.ProcessPath ?? "dotnet" : Path.Combine(root, script)))
+        // PowerShell starts through the dotnet on this test host's PATH, not one a test puts on the run's PATH.
+        var start = new ProcessStartInfo(command?[0] ?? (script == "build.ps1" ? Dotnet.Value : Path.Combine(root, script)))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
