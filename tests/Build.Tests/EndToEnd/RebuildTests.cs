@@ -23,7 +23,7 @@ public abstract class RebuildFixture
     [OneTimeTearDown]
     public void Remove() => Copy.Dispose();
 
-    protected static string SafeCommandLine(System.Diagnostics.Process process)
+    private static string SafeCommandLine(System.Diagnostics.Process process)
     {
         try
         {
@@ -35,9 +35,12 @@ public abstract class RebuildFixture
         }
     }
 
+    /// <summary>The command lines of running processes that contain <paramref name="text"/> (a folder, say: the compiler and crossgen2 name only their temp files).</summary>
+    protected static IEnumerable<string> Running(string text) =>
+        System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains(text, StringComparison.Ordinal));
+
     /// <summary>The command lines of this copy's processes that contain <paramref name="marker"/>.</summary>
-    protected IEnumerable<string> RunningInCopy(string marker) =>
-        System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains(marker, StringComparison.Ordinal) && line.Contains(Copy.Root, StringComparison.Ordinal));
+    protected IEnumerable<string> RunningInCopy(string marker) => Running(marker).Where(line => line.Contains(Copy.Root, StringComparison.Ordinal));
 
     /// <summary>An empty temp folder for one run (its TMPDIR), to see what the run leaves there.</summary>
     protected static string UserTemp() => Directory.CreateTempSubdirectory("user-temp-").FullName;
@@ -57,10 +60,6 @@ public abstract class RebuildFixture
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
     }
-
-    /// <summary>The command lines of processes that name <paramref name="folder"/> (the compiler and crossgen2 name only their temp files).</summary>
-    protected static IEnumerable<string> RunningIn(string folder) =>
-        System.Diagnostics.Process.GetProcesses().Select(SafeCommandLine).Where(line => line.Contains(folder, StringComparison.Ordinal));
 
     protected static long SizeOf(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
@@ -184,7 +183,7 @@ public sealed class StampTests : RebuildFixture
             Assert.That(File.Exists(Copy.PathOf("build/bin/cake/.built")), Is.False, $"{script}: an interrupted build left the stamp, so the next run would not build");
             Assert.That(LeftIn(temp), Is.Empty, $"{script}: the build left these in the temp folder");
             Assert.That(File.GetLastWriteTimeUtc(Copy.PathOf("build/bin/cake/Build.dll")), Is.EqualTo(program), $"{script}: the build went on to the end after {signal}");
-            Assert.That(RunningIn(temp), Is.Empty, $"{script}: the build's compiler kept running after {signal}");
+            Assert.That(Running(temp), Is.Empty, $"{script}: the build's compiler kept running after {signal}");
         }
 
         Assert.That(RunningInCopy("build/Build.csproj"), Is.Empty, "a build kept running");
@@ -256,7 +255,7 @@ public sealed class ReadyToRunTests : RebuildFixture
         Assert.That(File.Exists(failed), Is.False, "an interrupted publish is not a failed one: the next run tries again");
         Assert.That(LeftIn(temp), Is.Empty, "the publish left these in the temp folder");
         Assert.That(Directory.GetDirectories(Copy.PathOf("build/obj"), "R2R", SearchOption.AllDirectories), Is.Empty, "the publish went on to precompile after Ctrl-C");
-        Assert.That(RunningIn(temp), Is.Empty, "the publish's compiler or crossgen2 kept running");
+        Assert.That(Running(temp), Is.Empty, "the publish's compiler or crossgen2 kept running");
     }
 
     [Test]
@@ -281,6 +280,6 @@ public sealed class ReadyToRunTests : RebuildFixture
         Assert.That(File.ReadAllText(SharedCopy.PathOf("build/packages.lock.json")), Is.EqualTo(SharedCopy.LockFileBefore), "the publish must not rewrite the committed lock file");
         Assert.That(SizeOf(SharedCopy.PathOf("build")), Is.LessThan(60L * 1024 * 1024), "build/ with the copy (its intermediate files removed)");
         Assert.That(File.Exists(SharedCopy.PathOf("build/obj/r2r/publish.log")), Is.True, "the publish log stays");
-        Assert.That(System.Diagnostics.Process.GetProcesses().Where(process => SafeCommandLine(process).Contains("ReadyToRunStamp", StringComparison.Ordinal)), Is.Empty, "a publish was left running");
+        Assert.That(Running("ReadyToRunStamp"), Is.Empty, "a publish was left running");
     }
 }
