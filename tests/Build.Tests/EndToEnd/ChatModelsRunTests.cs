@@ -6,6 +6,7 @@ namespace Build.Tests.EndToEnd;
 
 /// <summary>ChatSmoke over several models in a real run: a row per model in the table, the report, the step summary and JUnit.</summary>
 [TestFixture]
+[Order(6)]
 public sealed class ChatModelsRunTests : GatewayFixture
 {
     [Test]

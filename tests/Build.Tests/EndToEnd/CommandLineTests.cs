@@ -3,6 +3,7 @@ using Build.Tests.Support;
 namespace Build.Tests.EndToEnd;
 
 [TestFixture]
+[Order(7)]
 public sealed class CommandLineTests
 {
     [Test]

@@ -6,6 +6,7 @@ namespace Build.Tests.EndToEnd;
 
 /// <summary>Verify at the edges, as a new user and a hostile gateway would meet it (issue: never a false green).</summary>
 [TestFixture]
+[Order(8)]
 public sealed class EdgeTests : GatewayFixture
 {
     [TestCase("--target=Verify", "--exclusive")]

@@ -4,6 +4,7 @@ using Build.Tests.Support;
 namespace Build.Tests.EndToEnd;
 
 [TestFixture]
+[Order(9)]
 public sealed class HardenTests
 {
     private static string FixtureCopy(params string[] fixtures)

@@ -7,6 +7,7 @@ namespace Build.Tests.EndToEnd;
 
 /// <summary>A gateway that hides the key between characters nobody sees, in every field a run prints: no run of 8 leaks.</summary>
 [TestFixture]
+[Order(10)]
 public sealed class HiddenKeyTests : GatewayFixture
 {
     /// <summary>The main runs keep the warm-up users get on a 2-core machine: it must change nothing they see.</summary>

@@ -5,6 +5,7 @@ namespace Build.Tests.EndToEnd;
 
 /// <summary>KeyCheck in a real run: its place in the graph, the policy, what reaches the output and the report.</summary>
 [TestFixture]
+[Order(11)]
 public sealed class KeyCheckRunTests : GatewayFixture
 {
     [Test]

@@ -6,6 +6,7 @@ namespace Build.Tests.EndToEnd;
 
 /// <summary>Output paths from outside: a run writes a new or regular file in an existing folder, and nowhere else.</summary>
 [TestFixture]
+[Order(12)]
 public sealed class OutputPathTests
 {
     private string _folder = null!;

@@ -8,6 +8,7 @@ namespace Build.Tests.EndToEnd;
 /// ("&lt;local ref&gt; &lt;local sha&gt; &lt;remote ref&gt; &lt;remote sha&gt;" per line, githooks(5)), whatever the working tree holds.
 /// </summary>
 [TestFixture]
+[Order(13)]
 public sealed class PrePushHookTests
 {
     private const string Zero = "0000000000000000000000000000000000000000";
