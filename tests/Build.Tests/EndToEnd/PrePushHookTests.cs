@@ -47,10 +47,14 @@ public sealed class PrePushHookTests
         return Git("rev-parse", "HEAD");
     }
 
-    private (int ExitCode, string Output) Push(string lines, params (string Name, string Value)[] environment)
+    private (int ExitCode, string Output) Push(string lines, params (string Name, string Value)[] environment) =>
+        PushWith(Repository.PathOf(".githooks/pre-push"), lines, environment);
+
+    /// <summary>Runs <paramref name="hook"/> (the checkout's unless a test names another copy's) as git runs pre-push.</summary>
+    private (int ExitCode, string Output) PushWith(string hook, string lines, params (string Name, string Value)[] environment)
     {
         WarmBuild.Ensure();
-        var start = new ProcessStartInfo(Repository.PathOf(".githooks/pre-push"), ["origin", "https://example.invalid/repo.git"])
+        var start = new ProcessStartInfo(hook, ["origin", "https://example.invalid/repo.git"])
         {
             WorkingDirectory = _repository,
             RedirectStandardInput = true,
@@ -103,6 +107,22 @@ public sealed class PrePushHookTests
 
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain($"pre-push: Harden of refs/heads/main ({clean[..12]})").And.Contain("pre-push: the pushed commits passed.").And.Contain("Verify against the gateway is off"));
+    }
+
+    [Test]
+    public void On_a_fresh_clone_that_never_ran_the_build_the_hook_makes_the_folder_for_its_report()
+    {
+        // The checkout's artifacts/ exists once any run has written its default report there; a fresh clone has none.
+        using var clone = RepositoryCopy.Create();
+        Assert.That(Directory.Exists(clone.PathOf("artifacts")), Is.False, "the copy is a fresh clone");
+        Workflow("clean", "ci.yml");
+        var clean = Commit("a clean workflow");
+
+        var (exitCode, output) = PushWith(clone.PathOf(".githooks/pre-push"), $"refs/heads/main {clean} refs/heads/main {Zero}\n");
+
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("pre-push: the pushed commits passed."));
+        Assert.That(File.Exists(clone.PathOf("artifacts/pre-push-harden.json")), Is.True, "the report of the pushed commit's Harden");
     }
 
     [Test]
