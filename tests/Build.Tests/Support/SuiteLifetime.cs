@@ -5,12 +5,17 @@ using Build.Tests.Support;
 public sealed class SuiteLifetime
 {
     [OneTimeSetUp]
-    public void UseTempFolderOfItsOwn() => SuiteTemp.Open();
+    public void Open()
+    {
+        SuiteTemp.Open();
+        ChildRuntime.Open();
+    }
 
     [OneTimeTearDown]
     public void RemoveWhatTheSuiteMade()
     {
         SharedCopy.Remove();
+        ChildRuntime.Close();
         SuiteTemp.Close();
     }
 }
