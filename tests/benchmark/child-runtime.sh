@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the suite's runs cost with the runtime's W^X mapping (the default) and without it (DOTNET_EnableWriteXorExecute=0,
-# what tests/Build.Tests gives every process it starts, Support/ChildRuntime.cs): a PowerShell start of build.ps1 and a
+# what tests/Build.Tests gives every process it starts, Support/ChildEnvironment.cs): a PowerShell start of build.ps1 and a
 # Harden run of the JIT-compiled program, alternating on and off so both sides of a pair meet the same machine state.
 # Prints the CPU time (user + system) of each start, then the medians per side.
 # Linux only; run it on an otherwise idle machine after ./build.sh and dotnet tool restore.

@@ -61,6 +61,16 @@ public abstract class RebuildFixture
         return folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
     }
 
+    /// <summary>A loopback port nothing listens on (a refused connection).</summary>
+    protected static int RefusedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     protected static long SizeOf(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
 
@@ -93,9 +103,25 @@ public sealed class StampTests : RebuildFixture
         // An input changes: the next run from either script builds once, saying only that it does.
         // The SDK leaves two empty folders in the temp folder after every build (dotnet/sdk#35353); neither script
         // leaves them in the user's.
+        // Offline: the copy's first restore runs NuGet's audit (on here, off for the suite's other runs), whose
+        // vulnerability data cannot be fetched (an empty HTTP cache, a proxy that refuses): NU1900, still a build, not
+        // "the build program did not compile".
         File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
         var firstTemp = UserTemp();
-        var first = BuildRun.Start(["--target=Harden", "--exclusive"], new Dictionary<string, string> { ["TMPDIR"] = firstTemp }, withReport: false, script: "build.ps1", repository: Copy.Root);
+        var offline = $"http://127.0.0.1:{RefusedPort()}";
+        var first = BuildRun.Start(
+            ["--target=Harden", "--exclusive"],
+            new Dictionary<string, string>
+            {
+                ["TMPDIR"] = firstTemp,
+                ["NuGetAudit"] = "true",
+                ["NUGET_HTTP_CACHE_PATH"] = Directory.CreateTempSubdirectory("nuget-http-cache-").FullName,
+                ["HTTPS_PROXY"] = offline,
+                ["https_proxy"] = offline,
+            },
+            withReport: false,
+            script: "build.ps1",
+            repository: Copy.Root);
         var second = BuildRun.Start(["--target=Harden", "--exclusive"], withReport: false, repository: Copy.Root);
 
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());

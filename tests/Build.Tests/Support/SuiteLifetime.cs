@@ -8,14 +8,14 @@ public sealed class SuiteLifetime
     public void Open()
     {
         SuiteTemp.Open();
-        ChildRuntime.Open();
+        ChildEnvironment.Open();
     }
 
     [OneTimeTearDown]
     public void RemoveWhatTheSuiteMade()
     {
         SharedCopy.Remove();
-        ChildRuntime.Close();
+        ChildEnvironment.Close();
         SuiteTemp.Close();
     }
 }
