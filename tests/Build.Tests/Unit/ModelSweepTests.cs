@@ -8,6 +8,7 @@ namespace Build.Tests.Unit;
 
 /// <summary>ChatSmoke over several models: the list, the order, at most four at once, each model's own failure.</summary>
 [TestFixture]
+[Order(1)] // mostly waiting on its sweep budgets: first of the in-process fixtures, beside the last end-to-end runs
 public sealed class ModelSweepTests
 {
     private const string Key = "sk-sweep-0123456789";
