@@ -56,14 +56,23 @@ public sealed class TailscaleDaemon : IDisposable
         {
             if (process.HasExited)
             {
+                // Read before Dispose, which disposes the process object too.
+                var code = process.ExitCode;
                 daemon.Dispose();
-                throw new CheckFailedException(Failure.Of(FailureClass.TailscaleFailed, $"tailscaled exited at start (code {process.ExitCode})"));
+                throw new CheckFailedException(Failure.Of(FailureClass.TailscaleFailed, $"tailscaled exited at start (code {code})"));
             }
 
-            var status = await cli.RunAsync(["status", "--json"], cancellationToken, TimeSpan.FromSeconds(5));
-            if (TailscaleStatus.Parse(status.StandardOutput) is not null)
+            // tailscaled makes its socket when it starts listening (cmd/tailscaled/tailscaled.go, startIPNServer, and
+            // safesocket/unixsocket.go, listen: net.Listen("unix", path), v1.102.3), in this run's own empty folder:
+            // until the file is there the CLI can only fail to connect, so it is asked once the file is there.
+            var listening = File.Exists(socket);
+            if (listening)
             {
-                return daemon;
+                var status = await cli.RunAsync(["status", "--json"], cancellationToken, TimeSpan.FromSeconds(5));
+                if (TailscaleStatus.Parse(status.StandardOutput) is not null)
+                {
+                    return daemon;
+                }
             }
 
             if (clock.Elapsed > StartTimeout)
@@ -72,7 +81,7 @@ public sealed class TailscaleDaemon : IDisposable
                 throw new CheckFailedException(Failure.Of(FailureClass.TailscaleFailed, $"tailscaled did not answer within {StartTimeout.TotalSeconds:0} s"));
             }
 
-            await Task.Delay(250, cancellationToken);
+            await Task.Delay(listening ? 250 : 25, cancellationToken);
         }
     }
 

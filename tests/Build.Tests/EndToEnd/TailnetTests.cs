@@ -294,6 +294,23 @@ public sealed class TailnetTests : GatewayFixture
     }
 
     [Test]
+    public async Task A_tailscaled_that_exits_at_start_is_named_and_the_CLI_is_never_asked()
+    {
+        await using var gateway = await StartGatewayAsync();
+        using var tailnet = new FakeTailnet("daemon-crash");
+        var runnerTemp = Directory.CreateTempSubdirectory("runner-temp-").FullName;
+
+        var run = Join(tailnet, gateway.Port, runnerTemp, "--target=Verify", "--deadline=2");
+
+        AssertFailedWith(run, "ConnectTailnet", "tailscale-failed");
+        Assert.That((string?)run.Task("ConnectTailnet")["detail"], Does.Contain("tailscaled exited at start (code 1)"));
+        // No socket, no CLI: the CLI is asked only once tailscaled's socket is there.
+        Assert.That(tailnet.CliCalls, Is.Empty);
+        Assert.That(gateway.Requests, Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(runnerTemp), Is.Empty);
+    }
+
+    [Test]
     public void Reuse_reports_tags_and_the_path_of_a_running_tailscale()
     {
         using var tailnet = new FakeTailnet("direct");
