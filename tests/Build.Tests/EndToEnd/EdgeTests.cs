@@ -112,7 +112,7 @@ public sealed class EdgeTests : GatewayFixture
     [Test]
     public void At_diagnostic_verbosity_a_classified_failure_still_ends_in_one_line_without_a_stack_trace()
     {
-        var run = Verify($"http://127.0.0.1:{FreePort()}", Canary, "--deadline=1", "--verbosity=diagnostic");
+        var run = Verify($"http://127.0.0.1:{Loopback.UnusedPort()}", Canary, "--deadline=1", "--verbosity=diagnostic");
 
         Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
         Assert.That(run.Output, Does.Not.Contain("   at "), "a stack trace for a classified failure");
@@ -139,7 +139,7 @@ public sealed class EdgeTests : GatewayFixture
     [Test]
     public void A_failed_run_ends_with_the_table_and_one_error_line_and_no_noise()
     {
-        var run = Verify($"http://127.0.0.1:{FreePort()}", Canary, "--deadline=1");
+        var run = Verify($"http://127.0.0.1:{Loopback.UnusedPort()}", Canary, "--deadline=1");
 
         Assert.That(run.ExitCode, Is.EqualTo(1), run.ToString());
         Assert.That(run.Output, Does.Not.Contain("An error occurred when executing task"));

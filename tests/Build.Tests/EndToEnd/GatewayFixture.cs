@@ -90,16 +90,6 @@ public abstract class GatewayFixture
         Assert.That(run.Output, Does.Not.Contain("   at "), "a stack trace was printed");
     }
 
-    /// <summary>A loopback port nothing listens on (a refused connection).</summary>
-    protected static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     protected static void AssertFailedWith(BuildRun run, string task, string failureId)
     {
         Assert.That(run.ExitCode, Is.Not.EqualTo(0), run.ToString());

@@ -144,10 +144,7 @@ public sealed class PrePushHookTests
     {
         Workflow("clean", "ci.yml");
         var clean = Commit("a clean workflow");
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = Loopback.UnusedPort();
         var gateway = ("LITELLM_URL", $"http://127.0.0.1:{port}");
 
         var (withoutOptIn, quiet) = Push($"refs/heads/main {clean} refs/heads/main {Zero}\n", gateway);

@@ -61,16 +61,6 @@ public abstract class RebuildFixture
         return folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
     }
 
-    /// <summary>A loopback port nothing listens on (a refused connection).</summary>
-    protected static int RefusedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     protected static long SizeOf(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(file => new FileInfo(file).Length);
 
@@ -108,7 +98,7 @@ public sealed class StampTests : RebuildFixture
         // "the build program did not compile".
         File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
         var firstTemp = UserTemp();
-        var offline = $"http://127.0.0.1:{RefusedPort()}";
+        var offline = $"http://127.0.0.1:{Loopback.UnusedPort()}";
         var first = BuildRun.Start(
             ["--target=Harden", "--exclusive"],
             new Dictionary<string, string>

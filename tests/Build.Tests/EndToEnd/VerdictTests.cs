@@ -225,7 +225,7 @@ public sealed class VerdictTests : GatewayFixture
     [Test]
     public void A_check_that_is_the_target_and_cannot_run_because_one_it_needs_failed_fails_the_run_with_that_reason()
     {
-        var url = $"https://localhost:{FreePort()}";
+        var url = $"https://localhost:{Loopback.UnusedPort()}";
         var run = BuildRun.Start(["--target=KeyCheck", "--deadline=1"], new Dictionary<string, string> { ["LITELLM_URL"] = url, ["LITELLM_API_KEY"] = Canary });
         AssertNothingLeaked(run, url, Canary);
 
@@ -242,7 +242,7 @@ public sealed class VerdictTests : GatewayFixture
     [Test]
     public void JUnit_follows_the_junit_10_schema_and_the_documented_example_is_a_real_runs_shape()
     {
-        var run = Verify($"http://127.0.0.1:{FreePort()}", Canary, "--deadline=1");
+        var run = Verify($"http://127.0.0.1:{Loopback.UnusedPort()}", Canary, "--deadline=1");
         var junit = XDocument.Parse(run.JUnit);
         var allowed = new Dictionary<string, string[]>
         {

@@ -68,7 +68,7 @@ public sealed class VerifyTests : GatewayFixture
     [Test]
     public void A_refused_connection_fails_HealthCheck_and_skips_ChatSmoke_with_the_reason()
     {
-        var port = FreePort();
+        var port = Loopback.UnusedPort();
         // Refused connections are retried until the deadline (a new tailnet peer can take a while): one second here.
         var run = Verify($"https://localhost:{port}", Canary, "--deadline=1");
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Build.Tests.Support;
 
@@ -52,10 +51,7 @@ public sealed class PackageServer : IDisposable
 
     private static int Listen(HttpListener listener, string host)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = Loopback.UnusedPort();
         listener.Prefixes.Add($"http://{host}:{port}/");
         listener.Start();
         return port;

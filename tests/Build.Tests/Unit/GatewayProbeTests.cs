@@ -211,10 +211,7 @@ public sealed class GatewayProbeTests
     [Test]
     public void A_refused_connection_and_a_silent_peer_are_told_apart()
     {
-        var port = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        port.Start();
-        var free = ((IPEndPoint)port.LocalEndpoint).Port;
-        port.Stop();
+        var free = Loopback.UnusedPort();
         using (var refused = Client(new Uri($"http://127.0.0.1:{free}"), deadline: 1))
         {
             var failure = Fails(() => new HealthProbe(refused).RunAsync("/health/liveliness", false, CancellationToken.None));
