@@ -15,7 +15,7 @@ version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tool
 pwsh="${NUGET_PACKAGES:-$HOME/.nuget/packages}/powershell/$version/tools/net10.0/any/unix/pwsh.dll"
 [[ -f "$pwsh" && -f build/bin/cake/Build.dll ]] || { echo "Run ./build.sh --version and dotnet tool restore first." >&2; exit 1; }
 times="$(mktemp)"
-trap 'rm -f "$times"' EXIT
+trap 'rm -f "$times" "$times.json"' EXIT
 
 # CPU seconds of one command and everything it waited for.
 cpu() { python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); r=resource.getrusage(resource.RUSAGE_CHILDREN); print(f"{r.ru_utime + r.ru_stime:.3f}")' "$@"; }
@@ -32,4 +32,3 @@ for what in pwsh program; do
     echo "$what, DOTNET_EnableWriteXorExecute=$wx: median $(awk -v w="$what" -v x="$wx" '$1 == w && $2 == x {print $3}' "$times" | median) CPU-s"
   done
 done
-rm -f "$times.json"
