@@ -260,7 +260,8 @@ public sealed class ReadyToRunTests : RebuildFixture
             interruptWhen: publish.Underway,
             script: script,
             repository: Copy.Root,
-            asTerminal: true);
+            asTerminal: true,
+            publishes: true);
 
         Assert.That(publish.Seen, Is.Not.Null, "the publish never started:\n" + run);
         Assert.That(run.ExitCode, Is.EqualTo(130), run.ToString());

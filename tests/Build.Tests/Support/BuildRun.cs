@@ -85,7 +85,7 @@ public sealed class BuildRun
     }
 
     /// <summary>Runs ./build.sh with the given arguments; settings come only from <paramref name="environment"/>.</summary>
-    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null, bool warmup = false, bool asTerminal = false)
+    public static BuildRun Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool withReport = true, TimeSpan? timeout = null, Func<bool>? interruptWhen = null, string signal = "INT", string? workingDirectory = null, string script = "build.sh", string[]? command = null, string? repository = null, bool warmup = false, bool asTerminal = false, bool publishes = false)
     {
         // repository: the copy whose scripts run (SharedCopy unless a test names the checkout or its own RepositoryCopy).
         var root = repository ?? SharedCopy.Root;
@@ -149,8 +149,15 @@ public sealed class BuildRun
         // hands it (--ca-cert), never from whatever the machine's store holds. OpenSSL reads its store from these two
         // (.NET loads them for every chain it builds, even a custom-root one: on this machine about 290 certificates,
         // 70 ms of CPU per run that makes a TLS connection).
-        start.Environment["SSL_CERT_FILE"] = NoSystemTrust.Value.File;
-        start.Environment["SSL_CERT_DIR"] = NoSystemTrust.Value.Folder;
+        // publishes: a run whose script may publish the ReadyToRun copy keeps the machine's store: that publish restores
+        // the runtime and crossgen2 packs, from the package source over TLS when the machine's NuGet cache lacks them
+        // (a fresh machine: the test build restores no runtime pack).
+        if (!publishes)
+        {
+            start.Environment["SSL_CERT_FILE"] = NoSystemTrust.Value.File;
+            start.Environment["SSL_CERT_DIR"] = NoSystemTrust.Value.Folder;
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -52,7 +52,8 @@ public static class SharedCopy
             new Dictionary<string, string> { ["VERIFY_READY_TO_RUN"] = "1", ["CI"] = "false", ["GITHUB_ACTIONS"] = string.Empty, ["TMPDIR"] = temp },
             withReport: false,
             timeout: TimeSpan.FromMinutes(16),
-            repository: copy.Root);
+            repository: copy.Root,
+            publishes: true);
         Assert.That(publish.ExitCode, Is.EqualTo(0), "the run that publishes the ReadyToRun copy failed:\n" + publish);
         var leftInTemp = Directory.EnumerateFileSystemEntries(temp).Select(Path.GetFileName).ToList();
         Directory.Delete(temp, recursive: true);
