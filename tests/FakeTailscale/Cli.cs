@@ -12,7 +12,8 @@ public static class Cli
     public const string GatewayDnsName = GatewayShortName + "." + MagicDnsSuffix + ".";
     public static readonly string[] GatewayAddresses = ["100.101.102.103", "fd7a:115c:a1e0::1"];
 
-    public static Task<int> RunAsync(FakeState state, string[] args)
+    /// <summary>One call: its arguments, what it prints (stdout, stderr) and its exit code.</summary>
+    public static int Run(FakeState state, string[] args, TextWriter stdout, TextWriter stderr)
     {
         var socket = args.FirstOrDefault(arg => arg.StartsWith("--socket=", StringComparison.Ordinal))?["--socket=".Length..];
         var rest = args.Where(arg => !arg.StartsWith("--socket=", StringComparison.Ordinal)).ToArray();
@@ -32,21 +33,21 @@ public static class Cli
         var running = socket is null ? !state.Has("not-running") : File.Exists(socket);
         if (!running)
         {
-            Console.Error.WriteLine("failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)");
-            return Task.FromResult(1);
+            stderr.WriteLine("failed to connect to local tailscaled; it doesn't appear to be running (sudo systemctl start tailscaled ?)");
+            return 1;
         }
 
-        return Task.FromResult(rest switch
+        return rest switch
         {
-            ["status", "--json"] => Status(state),
-            ["up", .. var flags] => Up(state, flags),
-            ["ping", .. var flags] => Ping(state, flags),
-            ["logout"] => Logout(state),
-            _ => Unknown(rest),
-        });
+            ["status", "--json"] => Status(state, stdout),
+            ["up", .. var flags] => Up(state, flags, stderr),
+            ["ping", .. var flags] => Ping(state, flags, stdout, stderr),
+            ["logout"] => Logout(state, stderr),
+            _ => Unknown(rest, stderr),
+        };
     }
 
-    private static int Status(FakeState state)
+    private static int Status(FakeState state, TextWriter stdout)
     {
         var peers = new JsonObject();
         if (!state.Has("no-peer"))
@@ -82,11 +83,11 @@ public static class Cli
             ["CurrentTailnet"] = new JsonObject { ["Name"] = "example.org", ["MagicDNSSuffix"] = MagicDnsSuffix, ["MagicDNSEnabled"] = true },
             ["Health"] = new JsonArray(),
         };
-        Console.WriteLine(status.ToJsonString());
+        stdout.WriteLine(status.ToJsonString());
         return 0;
     }
 
-    private static int Up(FakeState state, string[] flags)
+    private static int Up(FakeState state, string[] flags, TextWriter stderr)
     {
         string? Error() =>
             state.Has("bad-tags") ? "backend error: requested tags [tag:ci] are invalid or not permitted"
@@ -97,7 +98,7 @@ public static class Cli
 
         if (Error() is { } error)
         {
-            Console.Error.WriteLine(error);
+            stderr.WriteLine(error);
             return 1;
         }
 
@@ -115,11 +116,11 @@ public static class Cli
     /// (with its trailing dot) matches exactly, else the host's resolver, which in userspace mode
     /// knows no MagicDNS name. Errors go to stderr with exit 1 (cmd/tailscale/tailscale.go).
     /// </summary>
-    private static int Ping(FakeState state, string[] flags)
+    private static int Ping(FakeState state, string[] flags, TextWriter stdout, TextWriter stderr)
     {
         if (state.Backend is not ("Running" or "Starting"))
         {
-            Console.WriteLine(state.Backend switch
+            stdout.WriteLine(state.Backend switch
             {
                 "NeedsLogin" => "Logged out.",
                 "Stopped" => "Tailscale is stopped.",
@@ -132,7 +133,7 @@ public static class Cli
         var targets = Positional(flags, valued: ["c", "timeout", "size"]);
         if (targets.Length != 1 || targets[0].Length == 0)
         {
-            Console.Error.WriteLine("usage: tailscale ping <hostname-or-IP>");
+            stderr.WriteLine("usage: tailscale ping <hostname-or-IP>");
             return 1;
         }
 
@@ -148,20 +149,20 @@ public static class Cli
         }
         else
         {
-            Console.Error.WriteLine($"error looking up IP of \"{target}\": lookup {target}: no such host");
+            stderr.WriteLine($"error looking up IP of \"{target}\": lookup {target}: no such host");
             return 1;
         }
 
         // An address that is no peer of this node never answers: each try times out.
         if (state.Has("no-ping") || state.Has("no-peer") || !GatewayAddresses.Contains(ip))
         {
-            Console.WriteLine($"ping \"{ip}\" timed out");
-            Console.Error.WriteLine("no reply");
+            stdout.WriteLine($"ping \"{ip}\" timed out");
+            stderr.WriteLine("no reply");
             return 1;
         }
 
         // cmd/tailscale/cli/ping.go: "via" is the endpoint, peer-relay(<relay>) since peer relays, or DERP(<region>).
-        Console.WriteLine(state.Has("direct")
+        stdout.WriteLine(state.Has("direct")
             ? $"pong from {GatewayShortName} ({ip}) via 203.0.113.7:41641 in 4ms"
             : state.Has("peer-relay")
                 ? $"pong from {GatewayShortName} ({ip}) via peer-relay(198.51.100.167:7777:vni:7) in 35ms"
@@ -182,12 +183,12 @@ public static class Cli
         return flags[Math.Min(index, flags.Length)..];
     }
 
-    private static int Logout(FakeState state)
+    private static int Logout(FakeState state, TextWriter stderr)
     {
         // The CLI prints the LocalAPI's error (client/local/local.go, Logout): here, control out of reach.
         if (state.Has("control-unreachable"))
         {
-            Console.Error.WriteLine("context deadline exceeded");
+            stderr.WriteLine("context deadline exceeded");
             return 1;
         }
 
@@ -195,9 +196,9 @@ public static class Cli
         return 0;
     }
 
-    private static int Unknown(string[] rest)
+    private static int Unknown(string[] rest, TextWriter stderr)
     {
-        Console.Error.WriteLine($"fake tailscale: unknown command {string.Join(' ', rest)}");
+        stderr.WriteLine($"fake tailscale: unknown command {string.Join(' ', rest)}");
         return 2;
     }
 }

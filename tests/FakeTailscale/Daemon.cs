@@ -56,6 +56,11 @@ public static class Daemon
 
         listener.Stop();
 
+        // ipn/ipnserver/server.go (v1.102.3), Server.Run: the context's end (a signal) closes the LocalAPI listener
+        // first, and Go's unix listener removes its socket file as it closes: from then on the CLI finds no tailscaled.
+        // Only then does Run's deferred LocalBackend.Shutdown log the node out.
+        File.Delete(socket);
+
         // ipn/ipnlocal/local.go, LocalBackend.Shutdown: with --state=mem: the node is ephemeral and is logged out on
         // the way down (Logout returns nil when there is no node key, so the line is the same then).
         if (args.Contains("--state=mem:") && state.Has("control-unreachable"))
@@ -68,8 +73,6 @@ public static class Daemon
             Console.Error.WriteLine($"{DateTime.Now:yyyy/MM/dd HH:mm:ss} logged out ephemeral node on shutdown");
         }
 
-        // Go's unix listener removes its socket file when it closes: the CLI then finds no tailscaled.
-        File.Delete(socket);
         return 0;
     }
 

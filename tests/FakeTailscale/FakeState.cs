@@ -3,13 +3,22 @@ using System.Text.Json.Nodes;
 
 namespace FakeTailscale;
 
-/// <summary>The fake's state on disk: backend state, advertised tags, and a JSON-lines log of every call.</summary>
-public sealed class FakeState(string directory)
+/// <summary>
+/// The fake's state on disk: backend state, advertised tags, and a JSON-lines log of every call. A call's scenario
+/// (comma-separated) and the names in its caller's environment come from the process that made the call.
+/// </summary>
+public sealed class FakeState(string directory, string? scenario, IReadOnlyCollection<string> environmentNames)
 {
+    /// <summary>This process's call: FAKE_TS_STATE, FAKE_TS_SCENARIO and the names in its environment.</summary>
+    public static FakeState FromEnvironment() =>
+        new(
+            Environment.GetEnvironmentVariable("FAKE_TS_STATE") ?? throw new InvalidOperationException("FAKE_TS_STATE is not set"),
+            Environment.GetEnvironmentVariable("FAKE_TS_SCENARIO"),
+            Environment.GetEnvironmentVariables().Keys.Cast<string>().ToList());
+
     public string Directory => directory;
 
-    public IReadOnlySet<string> Scenario { get; } =
-        (Environment.GetEnvironmentVariable("FAKE_TS_SCENARIO") ?? "ok").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+    public IReadOnlySet<string> Scenario { get; } = (scenario ?? "ok").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
 
     public bool Has(string scenario) => Scenario.Contains(scenario);
 
@@ -31,7 +40,7 @@ public sealed class FakeState(string directory)
         {
             ["role"] = role,
             ["args"] = new JsonArray(args.Select(arg => (JsonNode)arg).ToArray()),
-            ["env"] = new JsonArray(Environment.GetEnvironmentVariables().Keys.Cast<string>().Order().Select(name => (JsonNode)name).ToArray()),
+            ["env"] = new JsonArray(environmentNames.Order(StringComparer.Ordinal).Select(name => (JsonNode)name).ToArray()),
         };
         foreach (var (key, value) in extra ?? [])
         {

@@ -5,7 +5,8 @@ using Newtonsoft.Json.Linq;
 namespace Build.Tests.Support;
 
 /// <summary>
-/// Fake tailscale and tailscaled on PATH (tests/FakeTailscale behind two wrapper scripts), with a
+/// Fake tailscale and tailscaled on PATH (tests/FakeTailscale: the CLI answering in this test host, tailscaled a
+/// process of its own, behind two wrapper scripts), with a
 /// scenario, a state folder and the log of every call they received.
 /// </summary>
 public sealed class FakeTailnet : IDisposable
@@ -41,7 +42,7 @@ public sealed class FakeTailnet : IDisposable
     };
 
     /// <summary>The node's backend state as the fakes left it ("NeedsLogin" once logged out).</summary>
-    public string Backend => new FakeTailscale.FakeState(State).Backend;
+    public string Backend => new FakeTailscale.FakeState(State, Scenario, []).Backend;
 
     /// <summary>A machine whose own tailscale is already up (for --tailnet=reuse).</summary>
     public void AlreadyRunning(string tags = "") => File.WriteAllText(Path.Combine(State, "backend"), "Running");
@@ -106,8 +107,10 @@ public sealed class FakeTailnet : IDisposable
         }
     }
 
-    private static string WrapperText(string role) =>
-        $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "FakeTailscale.dll")}\" {role} \"$@\"\n";
+    // tailscale: a shell client of the fake CLI in this test host (FakeCliServer); tailscaled: a process of its own.
+    private static string WrapperText(string role) => role == "tailscale"
+        ? FakeCliServer.ClientScript()
+        : $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "FakeTailscale.dll")}\" {role} \"$@\"\n";
 
     private static void WriteWrapper(string directory, string role)
     {

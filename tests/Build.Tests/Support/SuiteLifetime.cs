@@ -15,6 +15,7 @@ public sealed class SuiteLifetime
     public void RemoveWhatTheSuiteMade()
     {
         SharedCopy.Remove();
+        FakeCliServer.Stop();
         ChildEnvironment.Close();
         SuiteTemp.Close();
     }
