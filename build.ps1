@@ -6,16 +6,20 @@
 # between the two scripts does not rebuild.
 $ErrorActionPreference = 'Stop'
 
+# The warm path (no change since the last build) uses the language and .NET only: the first cmdlet of a module
+# (Join-Path, Test-Path, Get-Content: Microsoft.PowerShell.Management) or a Get-Command by name has PowerShell
+# import a module: a warm start took 2.47 CPU-seconds with them, 2.15 without (tests/benchmark/build-ps1.sh). Paths
+# are literal too: Test-Path would read [ and ] in a checkout's path as wildcards.
 $root = $PSScriptRoot
-$out = Join-Path $root 'build/bin/cake'
-$dll = Join-Path $out 'Build.dll'
-$stamp = Join-Path $out '.built'
+$out = [IO.Path]::Combine($root, 'build', 'bin', 'cake')
+$dll = [IO.Path]::Combine($out, 'Build.dll')
+$stamp = [IO.Path]::Combine($out, '.built')
 
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
 
-if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
+if (-not $ExecutionContext.InvokeCommand.GetCommand('dotnet', 'Application')) {
     [Console]::Error.WriteLine('Error: dotnet was not found. Fix: install the .NET SDK 10 (see global.json) and open a new shell.')
     exit 1
 }
@@ -45,16 +49,17 @@ function Get-DotnetRoot {
 }
 
 function Test-Changed {
-    if (-not (Test-Path $dll) -or -not (Test-Path $stamp)) { return $true }
-    $built = (Get-Item -Force $stamp).LastWriteTimeUtc
-    $dotnetRoot = "$(Get-Content -TotalCount 1 -ErrorAction SilentlyContinue (Join-Path $out '.dotnet-root'))".Trim()
+    if (-not [IO.File]::Exists($dll) -or -not [IO.File]::Exists($stamp)) { return $true }
+    $built = [IO.File]::GetLastWriteTimeUtc($stamp)
+    $noted = [IO.Path]::Combine($out, '.dotnet-root')
+    $dotnetRoot = if ([IO.File]::Exists($noted)) { "$(@([IO.File]::ReadAllLines($noted))[0])".Trim() }
     foreach ($dotnetPart in 'sdk', 'shared/Microsoft.NETCore.App') {
-        $part = if ($dotnetRoot) { Join-Path $dotnetRoot $dotnetPart }
-        if ($part -and (Test-Path $part) -and (Get-Item -Force $part).LastWriteTimeUtc -gt $built) { return $true }
+        $part = if ($dotnetRoot) { [IO.Path]::Combine($dotnetRoot, $dotnetPart) }
+        if ($part -and [IO.Directory]::Exists($part) -and [IO.Directory]::GetLastWriteTimeUtc($part) -gt $built) { return $true }
     }
     # .NET's enumeration, not Get-ChildItem: bin/ and obj/ are never entered (thousands of files), and no
     # object is made per file. Folders count too, as in build.sh: deleting a file changes its folder.
-    $build = Join-Path $root 'build'
+    $build = [IO.Path]::Combine($root, 'build')
     $everything = [IO.EnumerationOptions]@{ RecurseSubdirectories = $true; AttributesToSkip = 0; IgnoreInaccessible = $true }
     $inputs = [Collections.Generic.List[string]]::new()
     $inputs.Add($build)
@@ -63,7 +68,7 @@ function Test-Changed {
         $inputs.Add($entry)
         if ([IO.Directory]::Exists($entry)) { $inputs.AddRange([IO.Directory]::EnumerateFileSystemEntries($entry, '*', $everything)) }
     }
-    foreach ($name in 'global.json', 'build.sh', 'build.ps1') { $inputs.Add((Join-Path $root $name)) }
+    foreach ($name in 'global.json', 'build.sh', 'build.ps1') { $inputs.Add([IO.Path]::Combine($root, $name)) }
     foreach ($path in $inputs) {
         if ([IO.File]::GetLastWriteTimeUtc($path) -gt $built) { return $true }
     }
@@ -103,7 +108,7 @@ function Invoke-Sdk([string]$message, [string]$partial, [scriptblock]$command) {
 # turned on after a build (a failed attempt is not repeated for that build); Ctrl-C stops it. Never in CI.
 function Start-ReadyToRun([string]$id) {
     if ($env:CI -eq 'true' -or $env:GITHUB_ACTIONS -or $env:VERIFY_READY_TO_RUN -ne '1') { return }
-    if (Test-Path (Join-Path $root "build/obj/r2r/failed-$id")) { return }
+    if ([IO.File]::Exists([IO.Path]::Combine($root, 'build', 'obj', 'r2r', "failed-$id"))) { return }
     [Console]::Error.WriteLine('Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 20 seconds, once per change to build/; Ctrl-C stops it.')
     $work = Join-Path $root 'build/obj/r2r'
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
@@ -147,11 +152,11 @@ if (Test-Changed) {
 # The program's usage lines and fixes name the script that ran it.
 $env:VERIFY_SCRIPT = './build.ps1'
 
-if ($id = "$(Get-Content -Raw -ErrorAction SilentlyContinue $stamp)".Trim()) {
-    $r2r = Join-Path $root "build/bin/r2r-$id"
-    if (-not (Test-Path (Join-Path $r2r '.complete'))) { Start-ReadyToRun $id }
-    if ((Test-Path (Join-Path $r2r '.complete')) -and (Test-Path (Join-Path $r2r 'Build.dll'))) {
-        $dll = Join-Path $r2r 'Build.dll'
+if ($id = $(if ([IO.File]::Exists($stamp)) { [IO.File]::ReadAllText($stamp).Trim() })) {
+    $r2r = [IO.Path]::Combine($root, 'build', 'bin', "r2r-$id")
+    if (-not [IO.File]::Exists([IO.Path]::Combine($r2r, '.complete'))) { Start-ReadyToRun $id }
+    if ([IO.File]::Exists([IO.Path]::Combine($r2r, '.complete')) -and [IO.File]::Exists([IO.Path]::Combine($r2r, 'Build.dll'))) {
+        $dll = [IO.Path]::Combine($r2r, 'Build.dll')
     }
 }
 

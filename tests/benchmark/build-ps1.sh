@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# What build.ps1's warm path costs on top of PowerShell's own start: round robin, an empty script (pwsh -File
+# /dev/null), ./build.ps1 --version, and the same build.ps1 at another revision (default HEAD~1, copied beside it so
+# that $PSScriptRoot is the checkout), each as -File from another shell, as the tests and users start it. Prints the
+# CPU time (user + system, the program's --version included) of each start, then the medians.
+# Linux only; run it on an otherwise idle machine after ./build.sh --version and dotnet tool restore.
+#   tests/benchmark/build-ps1.sh [ROUNDS, default 9] [REVISION, default HEAD~1]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$root/tests/benchmark/standin.sh"
+rounds="${1:-9}"
+revision="${2:-HEAD~1}"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off NO_COLOR=1
+version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tools"]["powershell"]["version"])' .config/dotnet-tools.json)"
+pwsh="${NUGET_PACKAGES:-$HOME/.nuget/packages}/powershell/$version/tools/net10.0/any/unix/pwsh.dll"
+[[ -f "$pwsh" && -f build/bin/cake/Build.dll ]] || { echo "Run ./build.sh --version and dotnet tool restore first." >&2; exit 1; }
+times="$(mktemp)"
+other="$root/build-ps1-benchmark-$$.ps1"
+trap 'rm -f "$times" "$other"' EXIT
+git show "$revision:build.ps1" >"$other"
+./build.sh --version >/dev/null
+
+# CPU seconds of one command and everything it waited for.
+cpu() { python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); r=resource.getrusage(resource.RUSAGE_CHILDREN); print(f"{r.ru_utime + r.ru_stime:.3f}")' "$@"; }
+
+for _ in $(seq 1 "$rounds"); do
+  echo "empty $(cpu dotnet "$pwsh" -NoProfile -NonInteractive -File /dev/null)" | tee -a "$times"
+  echo "build.ps1 $(cpu dotnet "$pwsh" -NoProfile -NonInteractive -File ./build.ps1 --version)" | tee -a "$times"
+  echo "$revision $(cpu dotnet "$pwsh" -NoProfile -NonInteractive -File "$other" --version)" | tee -a "$times"
+done
+
+for what in empty build.ps1 "$revision"; do
+  echo "$what: median $(awk -v w="$what" '$1 == w {print $2}' "$times" | median) CPU-s"
+done
