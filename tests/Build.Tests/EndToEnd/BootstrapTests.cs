@@ -15,6 +15,12 @@ namespace Build.Tests.EndToEnd;
 [Order(14)]
 public sealed partial class BootstrapTests
 {
+    // Two cases at a time, each with its two scripts side by side: the fixture runs last, beside in-process fixtures that
+    // mostly wait, and one case at a time left a core idle.
+    private const int CasesAtOnce = 2;
+
+    private readonly Dictionary<string, Task<(BuildRun Sh, BuildRun Ps, string Folder, List<string> Arguments)>> _runs = [];
+    private readonly SemaphoreSlim _slots = new(CasesAtOnce);
     private StandInServer _gateway = null!;
 
     [OneTimeSetUp]
@@ -24,38 +30,65 @@ public sealed partial class BootstrapTests
         await restore.WaitForExitAsync();
         Assert.That(restore.ExitCode, Is.EqualTo(0), "dotnet tool restore (PowerShell from the tool manifest)");
         _gateway = await StandInServer.StartAsync(new StandInOptions());
+
+        // Every case's runs start here, at most CasesAtOnce at a time; each test waits for its own and checks them.
+        var checkout = WarmBuild.Checkout;
+        foreach (var (name, _, arguments) in CaseList())
+        {
+            _runs[name] = RunBothAsync(arguments, checkout);
+        }
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _gateway.DisposeAsync();
-
-    private static IEnumerable<TestCaseData> Cases()
+    public async Task StopAsync()
     {
-        TestCaseData Case(string name, int exitCode, params string[] arguments) => new TestCaseData(exitCode, arguments).SetName($"Both scripts: {name}");
-        yield return Case("a URL with a port", 0, "--target=HealthCheck", "--exclusive", "--litellm-url=http://127.0.0.1:{port}");
-        yield return Case("switches written =false", 0, "--target=ChatSmoke", "--exclusive", "--stream=false", "--deep-health=false", "--litellm-url=http://127.0.0.1:{port}");
-        yield return Case("a value with a space", 2, "--target=Verify", "--model=gpt 4");
-        yield return Case("a value with = in it", 0, "--target=Harden", "--exclusive", "--model=a=b");
-        yield return Case("a path with a space", 0, "--target=Harden", "--exclusive", "--report={folder with space}/report.json");
-        yield return Case("an unknown target", 2, "--target=Verfy");
+        await Task.WhenAll(_runs.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _gateway.DisposeAsync();
+        _slots.Dispose();
+    }
+
+    private static IEnumerable<(string Name, int ExitCode, string[] Arguments)> CaseList()
+    {
+        yield return ("a URL with a port", 0, ["--target=HealthCheck", "--exclusive", "--litellm-url=http://127.0.0.1:{port}"]);
+        yield return ("switches written =false", 0, ["--target=ChatSmoke", "--exclusive", "--stream=false", "--deep-health=false", "--litellm-url=http://127.0.0.1:{port}"]);
+        yield return ("a value with a space", 2, ["--target=Verify", "--model=gpt 4"]);
+        yield return ("a value with = in it", 0, ["--target=Harden", "--exclusive", "--model=a=b"]);
+        yield return ("a path with a space", 0, ["--target=Harden", "--exclusive", "--report={folder with space}/report.json"]);
+        yield return ("an unknown target", 2, ["--target=Verfy"]);
         // The README's rerun, against a loopback port that speaks plain http (a failed TLS handshake): no name lookup leaves the machine.
-        yield return Case("the README's rerun of one task", 1, "--target=ChatSmoke", "--exclusive", "--litellm-url=https://localhost:{port}");
-        yield return Case("the README's Verify on loopback", 1, "--target=Verify", "--deadline=1");
-        yield return Case("--tree", 0, "--tree");
+        yield return ("the README's rerun of one task", 1, ["--target=ChatSmoke", "--exclusive", "--litellm-url=https://localhost:{port}"]);
+        yield return ("the README's Verify on loopback", 1, ["--target=Verify", "--deadline=1"]);
+        yield return ("--tree", 0, ["--tree"]);
+    }
+
+    private static IEnumerable<TestCaseData> Cases() =>
+        CaseList().Select(item => new TestCaseData(item.Name, item.ExitCode).SetName($"Both scripts: {item.Name}"));
+
+    private async Task<(BuildRun Sh, BuildRun Ps, string Folder, List<string> Arguments)> RunBothAsync(string[] arguments, string checkout)
+    {
+        await _slots.WaitAsync();
+        try
+        {
+            var folder = Directory.CreateTempSubdirectory("with space-").FullName;
+            var concrete = arguments.Select(argument => argument.Replace("{port}", _gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{folder with space}", folder, StringComparison.Ordinal)).ToList();
+            var environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin:" + Path.GetDirectoryName(Environment.ProcessPath) };
+
+            // The checkout's default program, as a user's first command starts it. The two runs go side by side (they
+            // write only through the program's atomic writes).
+            var shell = Task.Run(() => BuildRun.Start(concrete, environment, withReport: false, repository: checkout));
+            var ps = await Task.Run(() => BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1", repository: checkout));
+            return (await shell, ps, folder, concrete);
+        }
+        finally
+        {
+            _slots.Release();
+        }
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Build_sh_and_build_ps1_pass_the_same_arguments_and_say_the_same(int exitCode, string[] arguments)
+    public async Task Build_sh_and_build_ps1_pass_the_same_arguments_and_say_the_same(string name, int exitCode)
     {
-        var folder = Directory.CreateTempSubdirectory("with space-").FullName;
-        var concrete = arguments.Select(argument => argument.Replace("{port}", _gateway.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal).Replace("{folder with space}", folder, StringComparison.Ordinal)).ToList();
-        var environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin:" + Path.GetDirectoryName(Environment.ProcessPath) };
-
-        // The checkout's default program, as a user's first command starts it. The two runs go side by side (they
-        // write only through the program's atomic writes): beside the in-process fixtures' waits, two runs fill the cores.
-        var shell = Task.Run(() => BuildRun.Start(concrete, environment, withReport: false, repository: WarmBuild.Checkout));
-        var ps = BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1", repository: WarmBuild.Checkout);
-        var sh = shell.GetAwaiter().GetResult();
+        var (sh, ps, folder, concrete) = await _runs[name];
 
         Assert.That(sh.ExitCode, Is.EqualTo(exitCode), sh.ToString());
         Assert.That(ps.ExitCode, Is.EqualTo(exitCode), ps.ToString());
