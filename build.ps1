@@ -9,7 +9,7 @@ $ErrorActionPreference = 'Stop'
 # The warm path (no change since the last build) uses the language and .NET only: the first cmdlet of a module
 # (Join-Path, Test-Path, Get-Content: Microsoft.PowerShell.Management) or a Get-Command by name has PowerShell
 # import a module: a warm start took 2.47 CPU-seconds with them, 2.15 without (tests/benchmark/build-ps1.sh). Paths
-# are literal too: Test-Path would read [ and ] in a checkout's path as wildcards.
+# are literal everywhere (.NET, or cmdlets' -LiteralPath): -Path reads [ and ] in a checkout's path as wildcards.
 $root = $PSScriptRoot
 $out = [IO.Path]::Combine($root, 'build', 'bin', 'cake')
 $dll = [IO.Path]::Combine($out, 'Build.dll')
@@ -94,9 +94,9 @@ function Invoke-Sdk([string]$message, [string]$partial, [scriptblock]$command) {
         throw
     } finally {
         $env:TMPDIR, $env:TMP, $env:TEMP = $saved
-        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $temp
+        Remove-Item -LiteralPath $temp -Recurse -Force -ErrorAction SilentlyContinue
         if ($interrupted) {
-            if ($partial) { Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $partial }
+            if ($partial) { Remove-Item -LiteralPath $partial -Recurse -Force -ErrorAction SilentlyContinue }
             [Console]::Error.WriteLine($message)
             exit 130
         }
@@ -111,29 +111,29 @@ function Start-ReadyToRun([string]$id) {
     if ([IO.File]::Exists([IO.Path]::Combine($root, 'build', 'obj', 'r2r', "failed-$id"))) { return }
     [Console]::Error.WriteLine('Publishing the ReadyToRun copy (VERIFY_READY_TO_RUN=1): about 20 seconds, once per change to build/; Ctrl-C stops it.')
     $work = Join-Path $root 'build/obj/r2r'
-    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $work
-    New-Item -ItemType Directory -Force -Path $work | Out-Null
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    [void][IO.Directory]::CreateDirectory($work)
     $target = Join-Path $root "build/bin/r2r-$id"
     # Interrupted, it is not a failed publish: the next run with VERIFY_READY_TO_RUN=1 tries again.
     Invoke-Sdk 'Interrupted: the ReadyToRun copy was not made (nothing is wrong with build/). Fix: run ./build.ps1 again to make it, or without VERIFY_READY_TO_RUN=1 to go on without it.' $target {
         & dotnet publish (Join-Path $root 'build/Build.csproj') --configuration Release --use-current-runtime --self-contained false --disable-build-servers `
             -p:PublishReadyToRun=true -p:RunAnalyzers=false "-p:NuGetLockFilePath=$work/packages.lock.json" "-p:BaseIntermediateOutputPath=$work/" "-p:BaseOutputPath=$work/bin/" `
-            "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *> (Join-Path $work 'publish.log')
+            "-p:ReadyToRunStamp=$id" --output $target --nologo --verbosity quiet *>&1 | Out-File -LiteralPath (Join-Path $work 'publish.log')
     }
     if ($LASTEXITCODE -ne 0) {
-        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $target
-        New-Item -ItemType File -Force -Path (Join-Path $work "failed-$id") | Out-Null
+        Remove-Item -LiteralPath $target -Recurse -Force -ErrorAction SilentlyContinue
+        [IO.File]::WriteAllText([IO.Path]::Combine($work, "failed-$id"), '')
         [Console]::Error.WriteLine('The ReadyToRun copy was not made (build/obj/r2r/publish.log); the JIT-compiled program runs.')
         return
     }
     # The intermediate and build files (about 60 MB) serve no later run: the next publish starts afresh.
-    Get-ChildItem -Force $work | Where-Object Name -ne 'publish.log' | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+    Get-ChildItem -LiteralPath $work -Force | Where-Object Name -ne 'publish.log' | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 if (Test-Changed) {
     [Console]::Error.WriteLine('Building the build program (build/)...')
     # -Force: PowerShell treats a name that starts with a dot as hidden on Unix and leaves it without.
-    Remove-Item -Force $stamp -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $stamp -Force -ErrorAction SilentlyContinue
     # No code analysis here (as in build.sh): the analyzers run in the test build (CI).
     $log = Invoke-Sdk 'Interrupted: the build program was not built (nothing is wrong with build/). Fix: run ./build.ps1 again.' $null {
         & dotnet build (Join-Path $root 'build/Build.csproj') --configuration Release --output $out --nologo --verbosity quiet --disable-build-servers -p:RunAnalyzers=false 2>&1
@@ -143,10 +143,10 @@ if (Test-Changed) {
         [Console]::Error.WriteLine('Error: the build program did not compile (errors above). Fix: correct build/ and run ./build.ps1 again.')
         exit 1
     }
-    Get-ChildItem -Path (Join-Path $root 'build/bin') -Directory -Filter 'r2r-*' | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+    Get-ChildItem -LiteralPath (Join-Path $root 'build/bin') -Directory -Filter 'r2r-*' | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
     $id = "$([DateTimeOffset]::UtcNow.ToUnixTimeSeconds())-$PID-$(Get-Random)"
-    Set-Content -Path (Join-Path $out '.dotnet-root') -Value (Get-DotnetRoot)
-    Set-Content -Path $stamp -Value $id
+    Set-Content -LiteralPath (Join-Path $out '.dotnet-root') -Value (Get-DotnetRoot)
+    Set-Content -LiteralPath $stamp -Value $id
 }
 
 # The program's usage lines and fixes name the script that ran it.

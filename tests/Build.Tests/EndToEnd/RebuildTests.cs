@@ -14,7 +14,9 @@ public abstract class RebuildFixture
     [OneTimeSetUp]
     public void MakeCopy()
     {
-        Copy = RepositoryCopy.Create();
+        // [ and ] in the copy's path: PowerShell's -Path reads them as wildcards, so build.ps1 must take every path
+        // literally (it failed to build, publish and write its stamp from such a checkout).
+        Copy = RepositoryCopy.Create("verify-repository-[rebuild]-");
         var first = BuildRun.Start(["--version"], withReport: false, timeout: TimeSpan.FromMinutes(5), repository: Copy.Root);
         Assert.That(first.ExitCode, Is.EqualTo(0), first.ToString());
         Assert.That(first.StandardError, Does.Not.Contain("Building"), "the copy starts with the checkout's program");

@@ -16,10 +16,11 @@ public sealed class RepositoryCopy : IDisposable
 
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
-    public static RepositoryCopy Create()
+    /// <param name="prefix">The start of the copy's folder name (a checkout's path can hold any character).</param>
+    public static RepositoryCopy Create(string prefix = "verify-repository-")
     {
         WarmBuild.Ensure();
-        var root = Directory.CreateTempSubdirectory("verify-repository-").FullName;
+        var root = Directory.CreateTempSubdirectory(prefix).FullName;
         var list = new ProcessStartInfo("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
         {
             WorkingDirectory = Repository.Root,
