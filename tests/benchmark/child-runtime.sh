@@ -11,14 +11,9 @@ source "$root/tests/benchmark/standin.sh"
 pairs="${1:-5}"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 POWERSHELL_TELEMETRY_OPTOUT=1 POWERSHELL_UPDATECHECK=Off NO_COLOR=1
-version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tools"]["powershell"]["version"])' .config/dotnet-tools.json)"
-pwsh="${NUGET_PACKAGES:-$HOME/.nuget/packages}/powershell/$version/tools/net10.0/any/unix/pwsh.dll"
-[[ -f "$pwsh" && -f build/bin/cake/Build.dll ]] || { echo "Run ./build.sh --version and dotnet tool restore first." >&2; exit 1; }
+powershell_dll "$root"
 times="$(mktemp)"
 trap 'rm -f "$times" "$times.json"' EXIT
-
-# CPU seconds of one command and everything it waited for.
-cpu() { python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); r=resource.getrusage(resource.RUSAGE_CHILDREN); print(f"{r.ru_utime + r.ru_stime:.3f}")' "$@"; }
 
 for _ in $(seq 1 "$pairs"); do
   for wx in 1 0; do

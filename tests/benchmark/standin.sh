@@ -1,4 +1,5 @@
-# Shared by the benchmark scripts (sourced, not run): the LiteLLM stand-in on a free loopback port, and a median.
+# Shared by the benchmark scripts (sourced, not run): the LiteLLM stand-in on a free loopback port, a median, the
+# CPU time of one command, and the PowerShell of the tool manifest.
 # start_standin ROOT: builds and starts it with a fresh virtual key; sets port and standin (its pid), exports
 # LITELLM_API_KEY, and returns once it answers (at most 10 s).
 start_standin() {
@@ -12,3 +13,15 @@ start_standin() {
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# CPU seconds of one command and everything it waited for.
+cpu() { python3 -c 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); r=resource.getrusage(resource.RUSAGE_CHILDREN); print(f"{r.ru_utime + r.ru_stime:.3f}")' "$@"; }
+
+# powershell_dll ROOT: sets pwsh to the tool manifest's PowerShell (pwsh.dll, started as `dotnet "$pwsh"`); exits
+# with what to run first when it or the built program is missing.
+powershell_dll() {
+  local version
+  version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tools"]["powershell"]["version"])' "$1/.config/dotnet-tools.json")"
+  pwsh="${NUGET_PACKAGES:-$HOME/.nuget/packages}/powershell/$version/tools/net10.0/any/unix/pwsh.dll"
+  [[ -f "$pwsh" && -f "$1/build/bin/cake/Build.dll" ]] || { echo "Run ./build.sh --version and dotnet tool restore first." >&2; exit 1; }
+}

@@ -19,7 +19,7 @@ public sealed partial class BootstrapTests
     // mostly wait, and one case at a time left a core idle.
     private const int CasesAtOnce = 2;
 
-    private readonly Dictionary<string, Task<(BuildRun Sh, BuildRun Ps, string Folder, List<string> Arguments)>> _runs = [];
+    private readonly Dictionary<string, Task<CaseRuns>> _runs = [];
     private readonly SemaphoreSlim _slots = new(CasesAtOnce);
     private StandInServer _gateway = null!;
 
@@ -64,7 +64,7 @@ public sealed partial class BootstrapTests
     private static IEnumerable<TestCaseData> Cases() =>
         CaseList().Select(item => new TestCaseData(item.Name, item.ExitCode).SetName($"Both scripts: {item.Name}"));
 
-    private async Task<(BuildRun Sh, BuildRun Ps, string Folder, List<string> Arguments)> RunBothAsync(string[] arguments, string checkout)
+    private async Task<CaseRuns> RunBothAsync(string[] arguments, string checkout)
     {
         await _slots.WaitAsync();
         try
@@ -77,7 +77,7 @@ public sealed partial class BootstrapTests
             // write only through the program's atomic writes).
             var shell = Task.Run(() => BuildRun.Start(concrete, environment, withReport: false, repository: checkout));
             var ps = await Task.Run(() => BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1", repository: checkout));
-            return (await shell, ps, folder, concrete);
+            return new CaseRuns(await shell, ps, folder, concrete);
         }
         finally
         {
@@ -101,6 +101,9 @@ public sealed partial class BootstrapTests
             Assert.That(File.Exists(Path.Combine(folder, "report.json")), Is.True);
         }
     }
+
+    /// <summary>A case's two runs, the folder its report path may name, and its arguments as given.</summary>
+    private sealed record CaseRuns(BuildRun Sh, BuildRun Ps, string Folder, List<string> Arguments);
 
     /// <summary>The output without what differs between any two runs: numbers (durations, attempts), padding and the build line.</summary>
     private static string Normal(string output) =>

@@ -109,40 +109,26 @@ public static class FakeCliServer
         public int Port => ((IPEndPoint)Listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Reads NUL-terminated UTF-8 fields from a stream.</summary>
+    /// <summary>Reads NUL-terminated fields (UTF-8) from the client; the stream stays open for the answer.</summary>
     private sealed class FieldReader(Stream stream)
     {
-        private readonly byte[] _buffer = new byte[8192];
-        private readonly MemoryStream _field = new();
-        private int _start;
-        private int _end;
+        private readonly StreamReader _reader = new(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        private readonly char[] _one = new char[1];
 
         public async Task<string> NextAsync(CancellationToken cancellationToken)
         {
-            _field.SetLength(0);
-            while (true)
+            var field = new StringBuilder();
+            while (await _reader.ReadAsync(_one, cancellationToken) == 1)
             {
-                if (_start == _end)
+                if (_one[0] == '\0')
                 {
-                    _start = 0;
-                    _end = await stream.ReadAsync(_buffer, cancellationToken);
-                    if (_end == 0)
-                    {
-                        throw new IOException("the request ended inside a field");
-                    }
+                    return field.ToString();
                 }
 
-                var nul = Array.IndexOf(_buffer, (byte)0, _start, _end - _start);
-                if (nul >= 0)
-                {
-                    _field.Write(_buffer, _start, nul - _start);
-                    _start = nul + 1;
-                    return Encoding.UTF8.GetString(_field.GetBuffer(), 0, (int)_field.Length);
-                }
-
-                _field.Write(_buffer, _start, _end - _start);
-                _start = _end;
+                field.Append(_one[0]);
             }
+
+            throw new IOException("the request ended inside a field");
         }
 
         /// <summary>A count, then that many fields.</summary>
