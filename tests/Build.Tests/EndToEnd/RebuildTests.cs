@@ -97,7 +97,8 @@ public sealed class StampTests : RebuildFixture
         // leaves them in the user's.
         // Offline: the copy's first restore runs NuGet's audit (on here, off for the suite's other runs), whose
         // vulnerability data cannot be fetched (an empty HTTP cache, a proxy that refuses): NU1900, still a build, not
-        // "the build program did not compile".
+        // "the build program did not compile". NuGet tries a failed request six times, a second apart
+        // (NuGet.Protocol's EnhancedHttpRetryHelper); one try gives the same warning about 6 s sooner.
         File.SetLastWriteTimeUtc(Copy.PathOf("build/Program.cs"), DateTime.UtcNow);
         var firstTemp = UserTemp();
         var offline = $"http://127.0.0.1:{Loopback.UnusedPort()}";
@@ -110,6 +111,7 @@ public sealed class StampTests : RebuildFixture
                 ["NUGET_HTTP_CACHE_PATH"] = Directory.CreateTempSubdirectory("nuget-http-cache-").FullName,
                 ["HTTPS_PROXY"] = offline,
                 ["https_proxy"] = offline,
+                ["NUGET_ENHANCED_MAX_NETWORK_TRY_COUNT"] = "1",
             },
             withReport: false,
             script: "build.ps1",

@@ -16,11 +16,36 @@ public sealed class GatewayEdgeTests
     private static GatewayClient Client(string url, double deadline = 3) =>
         new(TestSettings.For(url, Key, deadline).Gateway, new EgressPolicy(EgressMode.Block));
 
+    private readonly WaitingCases _waiting = new();
+
+    // Each retries until its deadline.
+    [OneTimeSetUp]
+    public void StartWaitingCases()
+    {
+        _waiting.Start(nameof(Retry_After_0_does_not_hammer_the_gateway), RetryAfterZeroAsync);
+        foreach (var header in new[] { string.Empty, "Retry-After: soon" })
+        {
+            _waiting.Start($"502 {header}", () => BadGatewayAsync(header));
+        }
+
+        _waiting.Start(nameof(Control_characters_and_the_key_from_a_gateway_message_are_gone_once_redacted), ControlCharactersAsync);
+    }
+
+    [OneTimeTearDown]
+    public Task EndWaitingCasesAsync() => _waiting.EndAsync();
+
     private static async Task<Failure> HealthFailureAsync(RawGateway gateway, double deadline = 3)
     {
         using var client = Client(gateway.Url, deadline);
         var exception = Assert.ThrowsAsync<CheckFailedException>(() => new HealthProbe(client).RunAsync("/health/liveliness", deep: false, CancellationToken.None));
         return await Task.FromResult(exception!.Failure);
+    }
+
+    /// <summary>For a waiting case: the failure, or null when the health check passed.</summary>
+    private static async Task<Failure?> HealthOutcomeAsync(RawGateway gateway, double deadline)
+    {
+        using var client = Client(gateway.Url, deadline);
+        return await WaitingCases.FailureOfAsync(() => new HealthProbe(client).RunAsync("/health/liveliness", deep: false, CancellationToken.None));
     }
 
     private static Failure ChatFailure(RawGateway gateway, double deadline = 3)
@@ -55,25 +80,34 @@ public sealed class GatewayEdgeTests
     [Test]
     public async Task Retry_After_0_does_not_hammer_the_gateway()
     {
+        var (failure, requests) = await _waiting.SeenAsync<(Failure? Failure, int Requests)>(nameof(Retry_After_0_does_not_hammer_the_gateway));
+
+        Assert.That(requests, Is.InRange(2, 10), "at least 250 ms between attempts over a 2 s deadline");
+        Assert.That(failure?.Id, Is.EqualTo(FailureClass.ServerError.Id));
+    }
+
+    private static async Task<(Failure? Failure, int Requests)> RetryAfterZeroAsync()
+    {
         using var gateway = new RawGateway((_, _) => RawGateway.Json(503, """{"error":{"message":"busy"}}""", "Retry-After: 0"));
-
-        var failure = await HealthFailureAsync(gateway, deadline: 2);
-
-        Assert.That(gateway.Requests, Is.InRange(2, 10), "at least 250 ms between attempts over a 2 s deadline");
-        Assert.That(failure.Id, Is.EqualTo(FailureClass.ServerError.Id));
+        var failure = await HealthOutcomeAsync(gateway, deadline: 2);
+        return (failure, gateway.Requests);
     }
 
     [TestCase("")]
     [TestCase("Retry-After: soon")]
     public async Task A_502_until_the_deadline_is_reported_as_the_502_not_as_no_answer(string header)
     {
+        var failure = await _waiting.SeenAsync<Failure?>($"502 {header}");
+
+        Assert.That(failure?.Id, Is.EqualTo(FailureClass.ServerError.Id), failure?.Reason);
+        Assert.That(failure!.Reason, Does.Contain("502"));
+    }
+
+    private static async Task<Failure?> BadGatewayAsync(string header)
+    {
         var headers = header.Length == 0 ? [] : new[] { header };
         using var gateway = new RawGateway((_, _) => RawGateway.Json(502, """{"error":{"message":"upstream connect error"}}""", headers));
-
-        var failure = await HealthFailureAsync(gateway, deadline: 1.5);
-
-        Assert.That(failure.Id, Is.EqualTo(FailureClass.ServerError.Id), failure.Reason);
-        Assert.That(failure.Reason, Does.Contain("502"));
+        return await HealthOutcomeAsync(gateway, deadline: 1.5);
     }
 
     [TestCase("""{"object":"chat.completion","choices":[{"message":null,"finish_reason":"stop"}]}""", "invalid-answer")]
@@ -166,14 +200,20 @@ public sealed class GatewayEdgeTests
     [Test]
     public async Task Control_characters_and_the_key_from_a_gateway_message_are_gone_once_redacted()
     {
-        using var gateway = new RawGateway((_, _) => RawGateway.Json(503, "{\"error\":{\"message\":\"\\u001b]0;pwned\\u0007\\u001b[31mUnhealthy " + Key + " \\u0007\"}}"));
+        var failure = await _waiting.SeenAsync<Failure?>(nameof(Control_characters_and_the_key_from_a_gateway_message_are_gone_once_redacted));
         var redactor = new Redactor();
         redactor.AddKey(Key);
 
-        var failure = await HealthFailureAsync(gateway, deadline: 1);
-        var shown = redactor.Redact(failure.OneLine);
+        Assert.That(failure, Is.Not.Null, "the health check passed");
+        var shown = redactor.Redact(failure!.OneLine);
 
         Assert.That(shown.Any(char.IsControl), Is.False, shown);
         Assert.That(shown, Does.Not.Contain("edge-0123").And.Contain(Redactor.Placeholder));
+    }
+
+    private static async Task<Failure?> ControlCharactersAsync()
+    {
+        using var gateway = new RawGateway((_, _) => RawGateway.Json(503, "{\"error\":{\"message\":\"\\u001b]0;pwned\\u0007\\u001b[31mUnhealthy " + Key + " \\u0007\"}}"));
+        return await HealthOutcomeAsync(gateway, deadline: 1);
     }
 }

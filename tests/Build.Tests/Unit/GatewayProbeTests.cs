@@ -16,16 +16,30 @@ public sealed class GatewayProbeTests
     private TestCertificates _certificates = null!;
     private string _caPath = null!;
 
+    private readonly WaitingCases _waiting = new();
+
     [OneTimeSetUp]
-    public void CreateAuthority()
+    public void CreateAuthorityAndStartWaitingCases()
     {
         _certificates = TestCertificates.Create();
         _caPath = Path.Combine(Directory.CreateTempSubdirectory("probe-ca-").FullName, "ca.pem");
         _certificates.WriteAuthorityPem(_caPath);
+
+        foreach (var mode in new[] { LivelinessMode.HtmlPage, LivelinessMode.HugeBody, LivelinessMode.Redirect, LivelinessMode.ServerError })
+        {
+            _waiting.Start($"liveliness {mode}", () => OddLivelinessAsync(mode));
+        }
+
+        _waiting.Start(nameof(A_flaky_model_answers_after_the_retries), FlakyAsync);
+        _waiting.Start(nameof(A_refused_connection_and_a_silent_peer_are_told_apart), RefusedAndSilentAsync);
     }
 
     [OneTimeTearDown]
-    public void DisposeAuthority() => _certificates.Dispose();
+    public async Task DisposeAuthorityAsync()
+    {
+        await _waiting.EndAsync();
+        _certificates.Dispose();
+    }
 
     private Task<StandInServer> StartAsync(StandInOptions? options = null, bool tls = true) =>
         StandInServer.StartAsync((options ?? new StandInOptions()) with { Certificates = tls ? _certificates : null, MasterKey = (options ?? new StandInOptions()).MasterKey ?? Key });
@@ -64,21 +78,26 @@ public sealed class GatewayProbeTests
         Assert.That(gateway.Requests.Last().Authorization, Is.EqualTo($"Bearer {Key}"));
     }
 
+    [TestCase(LivelinessMode.HtmlPage, "not-gateway", "/health/liveliness answered 200 with a body that is not JSON")]
+    [TestCase(LivelinessMode.HugeBody, "body-too-large", "The answer was larger than 1 MiB")]
+    [TestCase(LivelinessMode.Redirect, "redirect", "/health/liveliness answered 307 redirecting to https://login.example.com")]
+    [TestCase(LivelinessMode.ServerError, "not-gateway", "/health/liveliness answered 502 with an HTML page")]
+    public async Task Odd_liveliness_answers_are_classified(LivelinessMode mode, string failure, string reason)
+    {
+        var result = await _waiting.SeenAsync<Failure?>($"liveliness {mode}");
+
+        Assert.That(result, Is.Not.Null, "the health check passed");
+        Assert.That(result!.Id, Is.EqualTo(failure));
+        Assert.That(new Redactor().Redact(result.Reason), Is.EqualTo(reason));
+    }
+
     // A 502 is retried until the deadline, so its case has a short one; the others fail on the first answer, and a
     // long deadline keeps a slow machine from turning them into timeouts.
-    [TestCase(LivelinessMode.HtmlPage, "not-gateway", "/health/liveliness answered 200 with a body that is not JSON", 10)]
-    [TestCase(LivelinessMode.HugeBody, "body-too-large", "The answer was larger than 1 MiB", 10)]
-    [TestCase(LivelinessMode.Redirect, "redirect", "/health/liveliness answered 307 redirecting to https://login.example.com", 10)]
-    [TestCase(LivelinessMode.ServerError, "not-gateway", "/health/liveliness answered 502 with an HTML page", 1.5)]
-    public async Task Odd_liveliness_answers_are_classified(LivelinessMode mode, string failure, string reason, double deadline)
+    private async Task<Failure?> OddLivelinessAsync(LivelinessMode mode)
     {
         await using var gateway = await StartAsync(new StandInOptions { Liveliness = mode });
-        using var client = Client(gateway.BaseUrl, deadline: deadline);
-
-        var result = Fails(() => new HealthProbe(client).RunAsync("/health/liveliness", false, CancellationToken.None));
-
-        Assert.That(result.Id, Is.EqualTo(failure));
-        Assert.That(new Redactor().Redact(result.Reason), Is.EqualTo(reason));
+        using var client = Client(gateway.BaseUrl, deadline: mode == LivelinessMode.ServerError ? 1.5 : 10);
+        return await WaitingCases.FailureOfAsync(() => new HealthProbe(client).RunAsync("/health/liveliness", false, CancellationToken.None));
     }
 
     [Test]
@@ -144,13 +163,18 @@ public sealed class GatewayProbeTests
     [Test]
     public async Task A_flaky_model_answers_after_the_retries()
     {
+        var (answering, chats) = await _waiting.SeenAsync<(string? Answering, int Chats)>(nameof(A_flaky_model_answers_after_the_retries));
+
+        Assert.That(answering, Is.EqualTo("flaky"));
+        Assert.That(chats, Is.EqualTo(3));
+    }
+
+    private async Task<(string? Answering, int Chats)> FlakyAsync()
+    {
         await using var gateway = await StartAsync();
         using var client = Client(gateway.BaseUrl, deadline: 10);
-
         var outcome = await new ChatProbe(client).RunAsync("flaky", 16, false, CancellationToken.None);
-
-        Assert.That(outcome.AnsweringModel, Is.EqualTo("flaky"));
-        Assert.That(gateway.Requests.Count(request => request.Path == "/v1/chat/completions"), Is.EqualTo(3));
+        return (outcome.AnsweringModel, gateway.Requests.Count(request => request.Path == "/v1/chat/completions"));
     }
 
     [Test]
@@ -209,19 +233,24 @@ public sealed class GatewayProbeTests
     }
 
     [Test]
-    public void A_refused_connection_and_a_silent_peer_are_told_apart()
+    public async Task A_refused_connection_and_a_silent_peer_are_told_apart()
     {
-        var free = Loopback.UnusedPort();
-        using (var refused = Client(new Uri($"http://127.0.0.1:{free}"), deadline: 1))
-        {
-            var failure = Fails(() => new HealthProbe(refused).RunAsync("/health/liveliness", false, CancellationToken.None));
-            Assert.That(failure.Id, Is.EqualTo(FailureClass.ConnectionRefused.Id));
-            Assert.That(failure.Reason, Does.StartWith("The gateway refused the connection (").And.Contain(" attempts in "));
-        }
+        var (refused, silent) = await _waiting.SeenAsync<(Failure? Refused, Failure? Silent)>(nameof(A_refused_connection_and_a_silent_peer_are_told_apart));
 
+        Assert.That(refused?.Id, Is.EqualTo(FailureClass.ConnectionRefused.Id));
+        Assert.That(refused!.Reason, Does.StartWith("The gateway refused the connection (").And.Contain(" attempts in "));
+        Assert.That(silent?.Id, Is.EqualTo(FailureClass.Timeout.Id));
+    }
+
+    private async Task<(Failure? Refused, Failure? Silent)> RefusedAndSilentAsync()
+    {
+        using var refused = Client(new Uri($"http://127.0.0.1:{Loopback.UnusedPort()}"), deadline: 1);
         using var silent = new SilentPeer();
         using var waiting = Client(new Uri($"http://127.0.0.1:{silent.Port}"), deadline: 1);
-        Assert.That(Fails(() => new HealthProbe(waiting).RunAsync("/health/liveliness", false, CancellationToken.None)).Id, Is.EqualTo(FailureClass.Timeout.Id));
+        var probes = await Task.WhenAll(
+            WaitingCases.FailureOfAsync(() => new HealthProbe(refused).RunAsync("/health/liveliness", false, CancellationToken.None)),
+            WaitingCases.FailureOfAsync(() => new HealthProbe(waiting).RunAsync("/health/liveliness", false, CancellationToken.None)));
+        return (probes[0], probes[1]);
     }
 
     [Test]
