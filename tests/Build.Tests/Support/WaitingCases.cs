@@ -7,17 +7,33 @@ namespace Build.Tests.Support;
 /// the fixture's one-time setup and wait side by side, not one after another on one of the suite's two workers (the
 /// fixtures run last, where that wait was the end of the suite); each test then awaits its own case and checks what it
 /// saw. A case only acts and observes: every assertion stays in its test, which NUnit reports it against.
+/// Under mutation testing (tests/mutation/run.sh sets <see cref="InTheirTestsVariable"/>) each case runs inside its own
+/// test instead: Stryker records which code each test runs while that test runs, and code run from a setup belongs to
+/// no test, so the mutants only these cases reach would count as covered by none.
 /// </summary>
 public sealed class WaitingCases
 {
-    private readonly Dictionary<string, Task<object?>> _started = [];
+    public const string InTheirTestsVariable = "BUILD_TESTS_WAITING_CASES_IN_THEIR_TESTS";
 
-    public void Start<T>(string name, Func<Task<T>> act) => _started.Add(name, BoxAsync(act));
+    private static readonly bool InTheirTests = Environment.GetEnvironmentVariable(InTheirTestsVariable) == "1";
 
-    public async Task<T> SeenAsync<T>(string name) => (T)(await _started[name])!;
+    private readonly Dictionary<string, Lazy<Task<object?>>> _cases = [];
 
-    /// <summary>For the one-time teardown: every case has ended (a test that failed early left its case running).</summary>
-    public Task EndAsync() => Task.WhenAll(_started.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+    public void Start<T>(string name, Func<Task<T>> act)
+    {
+        var started = new Lazy<Task<object?>>(() => BoxAsync(act));
+        _cases.Add(name, started);
+        if (!InTheirTests)
+        {
+            _ = started.Value;
+        }
+    }
+
+    public async Task<T> SeenAsync<T>(string name) => (T)(await _cases[name].Value)!;
+
+    /// <summary>For the one-time teardown: every case that started has ended (a test that failed early left its case running).</summary>
+    public Task EndAsync() =>
+        Task.WhenAll(_cases.Values.Where(started => started.IsValueCreated).Select(started => started.Value)).ContinueWith(_ => { }, TaskScheduler.Default);
 
     /// <summary>The failure a check reported, or null when it passed (the test asserts which it expected).</summary>
     public static async Task<Failure?> FailureOfAsync(Func<Task> check)
