@@ -3,7 +3,7 @@ using Build.Gateway;
 namespace Build.Tests.Support;
 
 /// <summary>
-/// The cases of an in-process fixture that mostly wait on real deadlines, retries and budgets. They start together in
+/// The cases of an in-process fixture that mostly wait on real deadlines and retries. They start together in
 /// the fixture's one-time setup and wait side by side, not one after another on one of the suite's two workers (the
 /// fixtures run last, where that wait was the end of the suite); each test then awaits its own case and checks what it
 /// saw. A case only acts and observes: every assertion stays in its test, which NUnit reports it against.
