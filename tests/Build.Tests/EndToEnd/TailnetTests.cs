@@ -14,7 +14,39 @@ public sealed class TailnetTests : GatewayFixture
 
     private static string TailnetUrl(int port) => $"https://{FakeTailnet.GatewayName}:{port}";
 
+    /// <summary>The join failures that wait for the 2 s deadline (no peer, an offline peer, no ping reply) wait beside the other tests.</summary>
+    private static readonly string[] WaitingJoinFailures = ["no-peer", "peer-offline", "no-ping"];
+
+    private readonly WaitingCases _waiting = new();
+
+    [OneTimeSetUp]
+    public void StartWaitingJoins()
+    {
+        foreach (var scenario in WaitingJoinFailures)
+        {
+            _waiting.Start(scenario, () => JoinFailureAsync(scenario));
+        }
+    }
+
+    [OneTimeTearDown]
+    public Task EndWaitingJoins() => _waiting.EndAsync();
+
     private BuildRun Join(FakeTailnet tailnet, int port, string runnerTemp, params string[] arguments)
+    {
+        var run = StartJoin(tailnet, port, runnerTemp, arguments);
+        AssertJoinLeakedNothing(run, port, tailnet.AllArguments);
+        return run;
+    }
+
+    private void AssertJoinLeakedNothing(BuildRun run, int port, string allArguments)
+    {
+        AssertNothingLeaked(run, TailnetUrl(port), Canary);
+        Assert.That(run.Everything, Does.Not.Contain(OAuthSecret).And.Not.Contain("kCanary123"));
+        Assert.That(allArguments, Does.Not.Contain(OAuthSecret), "the OAuth secret reached a command line");
+        Assert.That(run.Everything, Does.Not.Contain(FakeTailnet.GatewayAddress), "the gateway's tailnet address leaked");
+    }
+
+    private BuildRun StartJoin(FakeTailnet tailnet, int port, string runnerTemp, params string[] arguments)
     {
         var environment = tailnet.Environment();
         environment["LITELLM_URL"] = TailnetUrl(port);
@@ -24,12 +56,7 @@ public sealed class TailnetTests : GatewayFixture
         environment["RUNNER_TEMP"] = runnerTemp;
         environment["GITHUB_REPOSITORY"] = "Owner/Repo.Name";
         environment["GITHUB_RUN_ID"] = "4242";
-        var run = BuildRun.Start(BuildRun.WithDefaults(["--tailnet=join", $"--ca-cert={CaPath}", "--deadline=5"], arguments), environment);
-        AssertNothingLeaked(run, TailnetUrl(port), Canary);
-        Assert.That(run.Everything, Does.Not.Contain(OAuthSecret).And.Not.Contain("kCanary123"));
-        Assert.That(tailnet.AllArguments, Does.Not.Contain(OAuthSecret), "the OAuth secret reached a command line");
-        Assert.That(run.Everything, Does.Not.Contain(FakeTailnet.GatewayAddress), "the gateway's tailnet address leaked");
-        return run;
+        return BuildRun.Start(BuildRun.WithDefaults(["--tailnet=join", $"--ca-cert={CaPath}", "--deadline=5"], arguments), environment);
     }
 
     [Test]
@@ -280,18 +307,29 @@ public sealed class TailnetTests : GatewayFixture
     [TestCase("no-ping", "ping-no-reply")]
     public async Task A_join_failure_is_classified_and_nothing_is_left_behind(string scenario, string failure)
     {
+        var seen = WaitingJoinFailures.Contains(scenario) ? await _waiting.SeenAsync<JoinFailure>(scenario) : await JoinFailureAsync(scenario);
+
+        AssertJoinLeakedNothing(seen.Run, seen.Port, seen.AllArguments);
+        AssertFailedWith(seen.Run, "ConnectTailnet", failure);
+        Assert.That((string?)seen.Run.Task("HealthCheck")["status"], Is.EqualTo("skipped"));
+        Assert.That(seen.GatewayRequests, Is.Empty);
+        Assert.That(seen.LastCliCall, Does.Contain("logout"));
+        Assert.That(seen.LeftInRunnerTemp, Is.Empty);
+    }
+
+    private async Task<JoinFailure> JoinFailureAsync(string scenario)
+    {
         await using var gateway = await StartGatewayAsync();
         using var tailnet = new FakeTailnet(scenario);
         var runnerTemp = Directory.CreateTempSubdirectory("runner-temp-").FullName;
 
-        var run = Join(tailnet, gateway.Port, runnerTemp, "--target=Verify", "--deadline=2");
+        var run = await WaitingCases.OnItsOwnThreadAsync(() => StartJoin(tailnet, gateway.Port, runnerTemp, "--target=Verify", "--deadline=2"));
 
-        AssertFailedWith(run, "ConnectTailnet", failure);
-        Assert.That((string?)run.Task("HealthCheck")["status"], Is.EqualTo("skipped"));
-        Assert.That(gateway.Requests, Is.Empty);
-        Assert.That(tailnet.CliCalls.Last(), Does.Contain("logout"));
-        Assert.That(Directory.EnumerateFileSystemEntries(runnerTemp), Is.Empty);
+        return new JoinFailure(run, gateway.Port, tailnet.AllArguments, [.. gateway.Requests.Select(request => request.Path)], tailnet.CliCalls.LastOrDefault() ?? [], [.. Directory.EnumerateFileSystemEntries(runnerTemp)]);
     }
+
+    /// <summary>What a join failure's run left to check, taken before its stand-in and fake tailnet went away.</summary>
+    private sealed record JoinFailure(BuildRun Run, int Port, string AllArguments, IReadOnlyList<string> GatewayRequests, string[] LastCliCall, IReadOnlyList<string> LeftInRunnerTemp);
 
     [Test]
     public async Task A_tailscaled_that_exits_at_start_is_named_and_the_CLI_is_never_asked()

@@ -7,8 +7,21 @@ namespace Build.Tests.EndToEnd;
 [Order(4)]
 public sealed class VerifyTests : GatewayFixture
 {
+    private readonly WaitingCases _waiting = new();
+
     /// <summary>The main runs keep the warm-up users get on a 2-core machine: it must change nothing they see.</summary>
     protected override bool WarmUp => true;
+
+    /// <summary>The two runs that mostly wait (a 2 s deadline, two Retry-After waits) wait beside the other tests.</summary>
+    [OneTimeSetUp]
+    public void StartWaitingRuns()
+    {
+        _waiting.Start(nameof(A_silent_peer_fails_within_the_deadline), SilentPeerAsync);
+        _waiting.Start(nameof(A_429_with_a_short_retry_after_is_retried_within_the_deadline), ShortRetryAfterAsync);
+    }
+
+    [OneTimeTearDown]
+    public Task EndWaitingRuns() => _waiting.EndAsync();
 
     [Test]
     public async Task A_healthy_gateway_passes_and_reports_what_answered()
@@ -83,14 +96,22 @@ public sealed class VerifyTests : GatewayFixture
     }
 
     [Test]
-    public void A_silent_peer_fails_within_the_deadline()
+    public async Task A_silent_peer_fails_within_the_deadline()
+    {
+        var (run, url, took) = await _waiting.SeenAsync<(BuildRun, string, TimeSpan)>(nameof(A_silent_peer_fails_within_the_deadline));
+
+        AssertNothingLeaked(run, url, Canary);
+        AssertFailedWith(run, "HealthCheck", "timeout");
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(30)), "the deadline was not honoured");
+    }
+
+    private async Task<(BuildRun Run, string Url, TimeSpan Took)> SilentPeerAsync()
     {
         using var peer = new SilentPeer();
+        var url = $"https://localhost:{peer.Port}";
         var started = DateTime.UtcNow;
-        var run = Verify($"https://localhost:{peer.Port}", Canary, "--deadline=2");
-
-        AssertFailedWith(run, "HealthCheck", "timeout");
-        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(30)), "the deadline was not honoured");
+        var run = await WaitingCases.OnItsOwnThreadAsync(() => StartVerify(url, Canary, "--deadline=2"));
+        return (run, url, DateTime.UtcNow - started);
     }
 
     [Test]
@@ -225,11 +246,19 @@ public sealed class VerifyTests : GatewayFixture
     [Test]
     public async Task A_429_with_a_short_retry_after_is_retried_within_the_deadline()
     {
-        await using var gateway = await StartGatewayAsync();
-        var run = Verify(gateway, "--model=flaky");
+        var (run, url, chatRequests) = await _waiting.SeenAsync<(BuildRun, string, int)>(nameof(A_429_with_a_short_retry_after_is_retried_within_the_deadline));
 
+        AssertNothingLeaked(run, url, Canary);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
-        Assert.That(gateway.Requests.Count(request => request.Path == "/v1/chat/completions"), Is.EqualTo(3));
+        Assert.That(chatRequests, Is.EqualTo(3));
+    }
+
+    private async Task<(BuildRun Run, string Url, int ChatRequests)> ShortRetryAfterAsync()
+    {
+        await using var gateway = await StartGatewayAsync();
+        var url = gateway.BaseUrl.AbsoluteUri;
+        var run = await WaitingCases.OnItsOwnThreadAsync(() => StartVerify(url, Canary, "--model=flaky"));
+        return (run, url, gateway.Requests.Count(request => request.Path == "/v1/chat/completions"));
     }
 
     [Test]
