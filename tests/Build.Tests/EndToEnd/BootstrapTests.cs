@@ -75,8 +75,8 @@ public sealed partial class BootstrapTests
 
             // The checkout's default program, as a user's first command starts it. The two runs go side by side (they
             // write only through the program's atomic writes).
-            var shell = Task.Run(() => BuildRun.Start(concrete, environment, withReport: false, repository: checkout));
-            var ps = await Task.Run(() => BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1", repository: checkout));
+            var shell = WaitingCases.OnItsOwnThreadAsync(() => BuildRun.Start(concrete, environment, withReport: false, repository: checkout));
+            var ps = await WaitingCases.OnItsOwnThreadAsync(() => BuildRun.Start(concrete, environment, withReport: false, script: "build.ps1", repository: checkout));
             return new CaseRuns(await shell, ps, folder, concrete);
         }
         finally
